@@ -2,7 +2,23 @@
 
 import pytest
 
-from odoo.tests.common import HttpCase
+from odoo.tests.common import BaseCase, HttpCase
+
+
+def pytest_collection_modifyitems(items):
+    """Give Odoo test classes outside an addon the attributes Odoo gives addon tests.
+
+    Odoo's MetaCase only tags classes living under ``odoo.addons``; without the
+    tags, Odoo's setUpClass fails. These run after every addon is installed.
+    """
+    for item in items:
+        test_class = getattr(item, "cls", None)
+        if test_class and issubclass(test_class, BaseCase):
+            if getattr(test_class, "test_tags", None) is None:
+                test_class.test_tags = {"standard", "post_install"}
+            test_class.test_module = "psa_tests"
+            test_class.test_class = test_class.__name__
+            test_class.test_sequence = 0
 
 
 @pytest.hookimpl(hookwrapper=True)
