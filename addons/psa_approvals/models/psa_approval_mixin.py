@@ -1,0 +1,215 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+APPROVAL_STATES = [
+    ("draft", "Draft"),
+    ("pending", "Pending Approval"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+]
+
+
+class PsaApprovalMixin(models.AbstractModel):
+    """Make a model approvable through the PSA approval matrix.
+
+    A host opts in with ``_inherit = [..., "psa.approval.mixin"]`` (it should
+    also inherit ``mail.thread``, where decisions are posted), adds its model to
+    ``psa.approval.rule._get_approval_model_names()`` with ``super()``, and
+    places the buttons ``action_request_approval``, ``action_approve`` and
+    ``action_reject`` in its form (see psa.approval.request's form).
+
+    Class attributes:
+
+    ``_approval_amount_field`` (default ``"amount"``)
+        Field holding the amount compared with the rules' amount bands. Override
+        ``_approval_amount()`` for anything more elaborate.
+    ``_approval_currency_field`` (default ``"currency_id"``)
+        Currency of that amount; converted to the company currency at
+        ``_approval_date_field``.
+    ``_approval_date_field`` (default ``"create_date"``)
+        Date used for the currency conversion.
+    ``_approval_company_field`` (default ``"company_id"``)
+        Company of the record, matched against the rules' company.
+    ``_approval_guarded_fields`` (default ``[]``)
+        Fields whose change after approval (or during it) sends the record back
+        to draft, logged, so that nobody acts on something other than what was
+        approved.
+
+    Hooks: ``_approval_amount()``, ``_on_approval_granted()`` (runs once, when
+    the last review is approved), ``_on_approval_rejected()``.
+    """
+
+    _name = "psa.approval.mixin"
+    _description = "Approvable Record"
+
+    _approval_amount_field = "amount"
+    _approval_currency_field = "currency_id"
+    _approval_date_field = "create_date"
+    _approval_company_field = "company_id"
+    _approval_guarded_fields = []
+
+    approval_state = fields.Selection(
+        APPROVAL_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    approval_review_ids = fields.One2many(
+        "psa.approval.review",
+        "res_id",
+        string="Reviews",
+        domain=lambda self: [("res_model", "=", self._name)],
+        auto_join=True,
+        copy=False,
+        readonly=True,
+    )
+    approval_requested_by_id = fields.Many2one(
+        "res.users", string="Requested By", readonly=True, copy=False
+    )
+    approval_requested_on = fields.Datetime(
+        string="Requested On", readonly=True, copy=False
+    )
+    can_review = fields.Boolean(
+        compute="_compute_can_review", search="_search_can_review"
+    )
+
+    @api.depends_context("uid")
+    @api.depends("approval_review_ids.state", "approval_review_ids.reviewer_ids")
+    def _compute_can_review(self):
+        for record in self:
+            record.can_review = bool(record._approval_reviews_for_user())
+
+    def _search_can_review(self, operator, value):
+        reviews = self.env["psa.approval.review"].search(
+            [
+                ("res_model", "=", self._name),
+                ("state", "=", "pending"),
+                ("reviewer_ids", "in", self.env.uid),
+            ]
+        )
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", reviews.mapped("res_id"))]
+
+    # ------------------------------------------------------------------ hooks
+    def _approval_amount(self):
+        """Amount compared with the rules, in the record's currency. Override freely."""
+        self.ensure_one()
+        return self[self._approval_amount_field] if self._approval_amount_field else 0.0
+
+    def _approval_company(self):
+        self.ensure_one()
+        field = self._approval_company_field
+        return self[field] if field in self._fields else self.env["res.company"]
+
+    def _approval_amount_company(self):
+        """The approval amount in company currency, converted at the record date."""
+        self.ensure_one()
+        amount = self._approval_amount()
+        company = self._approval_company() or self.env.company
+        currency = (
+            self._fields.get(self._approval_currency_field)
+            and self[self._approval_currency_field]
+        )
+        if not amount or not currency or currency == company.currency_id:
+            return amount
+        date = self[self._approval_date_field] or fields.Date.context_today(self)
+        return currency._convert(amount, company.currency_id, company, date)
+
+    def _on_approval_granted(self):
+        """Called once when the record becomes approved. Override to act on it."""
+
+    def _on_approval_rejected(self):
+        """Called once when the record is rejected. Override to act on it."""
+
+    # ---------------------------------------------------------------- actions
+    def action_request_approval(self):
+        """Route every record of self through the matrix, in one batch."""
+        not_ready = self.filtered(
+            lambda r: r.approval_state not in ("draft", "rejected")
+        )
+        if not_ready:
+            raise UserError(
+                _(
+                    "Only draft or rejected records can be submitted: %(names)s",
+                    names=", ".join(not_ready.mapped("display_name")),
+                )
+            )
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        self.env["psa.approval.review"].sudo()._route(self)
+        return True
+
+    def action_approve(self, comment=None):
+        for record in self:
+            record._approval_decide("approved", comment)
+        return True
+
+    def action_reject(self, reason=None):
+        """Reject; a reason is mandatory. Without one, open the reason dialog."""
+        if not reason:
+            return self._approval_decision_wizard("reject")
+        for record in self:
+            record._approval_decide("rejected", reason)
+        return True
+
+    def action_approve_with_comment(self):
+        return self._approval_decision_wizard("approve")
+
+    def _approval_decision_wizard(self, decision):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "psa.approval.decision.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_res_model": self._name,
+                "default_res_ids": ",".join(map(str, self.ids)),
+                "default_decision": decision,
+            },
+        }
+
+    # ---------------------------------------------------------------- engine
+    def _approval_reviews_for_user(self, user=None):
+        """Pending reviews of this record that ``user`` may decide."""
+        user = user or self.env.user
+        # sudo: a reviewer may not read the other steps' reviews (record rules)
+        return self.sudo().approval_review_ids.filtered(
+            lambda r: r.state == "pending" and user in r.reviewer_ids
+        )
+
+    def _approval_decide(self, decision, comment):
+        self.ensure_one()
+        reviews = self.env["psa.approval.review"].sudo()
+        reviews._lock_for(self)
+        if self.approval_state != "pending":
+            raise UserError(
+                _(
+                    "%(record)s is %(state)s: there is nothing left to decide.",
+                    record=self.display_name,
+                    state=dict(APPROVAL_STATES)[self.approval_state].lower(),
+                )
+            )
+        review = self._approval_reviews_for_user()[:1]
+        if not review:
+            raise AccessError(
+                _(
+                    "You are not a reviewer of the current step of %(record)s.",
+                    record=self.display_name,
+                )
+            )
+        review._decide(decision, comment)
+
+    def write(self, vals):
+        guarded = set(self._approval_guarded_fields) & set(vals)
+        touched = (
+            self.filtered(lambda r: r.approval_state in ("pending", "approved"))
+            if guarded
+            else self.browse()
+        )
+        res = super().write(vals)
+        if touched:
+            self.env["psa.approval.review"].sudo()._reset(touched, sorted(guarded))
+        return res

@@ -1,0 +1,76 @@
+from odoo.tests import TransactionCase
+
+
+class PsaApprovalsCommon(TransactionCase):
+    """Users and helpers for approval tests; other addons subclass it.
+
+    Existing rules (demo data) are archived so that each test sees only the
+    matrix it builds with ``_create_rule``.
+    """
+
+    approval_model = "psa.approval.request"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env["psa.approval.rule"].search([]).active = False
+        cls.requester = cls._create_user("psa_requester")
+        cls.approver_1 = cls._create_user("psa_approver_1")
+        cls.approver_2 = cls._create_user("psa_approver_2")
+        cls.approver_3 = cls._create_user("psa_approver_3")
+        cls.outsider = cls._create_user("psa_outsider")
+        cls.approval_admin = cls._create_user(
+            "psa_approval_admin", "psa_approvals.group_approval_admin"
+        )
+
+    @classmethod
+    def _create_user(cls, login, *group_xmlids):
+        groups = [cls.env.ref("base.group_user").id]
+        groups += [cls.env.ref(xmlid).id for xmlid in group_xmlids]
+        return (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": login.replace("_", " ").title(),
+                    "login": login,
+                    "email": f"{login}@example.com",
+                    "groups_id": [(6, 0, groups)],
+                }
+            )
+        )
+
+    @classmethod
+    def _create_rule(cls, steps=(), model=None, **vals):
+        """A rule on ``model`` (default: approval_model); steps are dicts of
+        psa.approval.rule.step values, ``user_ids`` given as recordsets."""
+        step_vals = []
+        for index, step in enumerate(steps):
+            step = dict(step)
+            if "user_ids" in step:
+                step["user_ids"] = [(6, 0, step["user_ids"].ids)]
+            step.setdefault("name", f"Step {index + 1}")
+            step.setdefault("sequence", (index + 1) * 10)
+            step_vals.append((0, 0, step))
+        return cls.env["psa.approval.rule"].create(
+            {
+                "name": vals.pop("name", "Test rule"),
+                "model_id": cls.env["ir.model"]._get_id(model or cls.approval_model),
+                "step_ids": step_vals,
+                **vals,
+            }
+        )
+
+    def _create_request(self, amount=1000.0, user=None, **vals):
+        return (
+            self.env["psa.approval.request"]
+            .with_user(user or self.requester)
+            .create({"name": "Test request", "amount": amount, **vals})
+        )
+
+    def _logs(self, record, event=None):
+        domain = [("res_model", "=", record._name), ("res_id", "=", record.id)]
+        if event:
+            domain.append(("event", "=", event))
+        return self.env["psa.approval.log"].sudo().search(domain)

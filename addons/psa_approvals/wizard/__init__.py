@@ -1,0 +1,1 @@
+from . import psa_approval_decision_wizard

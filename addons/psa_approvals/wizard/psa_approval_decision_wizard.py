@@ -1,0 +1,29 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class PsaApprovalDecisionWizard(models.TransientModel):
+    """Asks for the reason of a rejection, or the comment of an approval."""
+
+    _name = "psa.approval.decision.wizard"
+    _description = "Approval Decision"
+
+    res_model = fields.Char(required=True)
+    res_ids = fields.Char(required=True)
+    decision = fields.Selection(
+        [("approve", "Approve"), ("reject", "Reject")], required=True
+    )
+    comment = fields.Text(string="Reason / Comment")
+
+    def action_confirm(self):
+        self.ensure_one()
+        records = self.env[self.res_model].browse(
+            [int(i) for i in self.res_ids.split(",") if i]
+        )
+        if self.decision == "reject":
+            if not (self.comment or "").strip():
+                raise UserError(_("A reason is required to reject."))
+            records.action_reject(reason=self.comment)
+        else:
+            records.action_approve(comment=self.comment)
+        return {"type": "ir.actions.act_window_close"}
