@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/psa_approvals_security.xml",
         "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/psa_approvals_menus.xml",
         "views/psa_approval_rule_views.xml",
         "views/psa_approval_review_views.xml",

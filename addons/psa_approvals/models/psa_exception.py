@@ -71,7 +71,11 @@ class PsaException(models.Model):
         One search and one INSERT for any number of records. ``summary`` and
         ``owner`` may be values or callables taking the record.
         """
-        existing = self.sudo().search(
+        # no creation message nor subscription per record: the queue is the message
+        quiet = self.sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
+        )
+        existing = quiet.search(
             [
                 ("kind", "=", kind),
                 ("res_model", "=", records._name),
@@ -100,11 +104,11 @@ class PsaException(models.Model):
         # The unique index settles a race with a concurrent cron: skip on conflict.
         self.env.cr.execute("SAVEPOINT psa_exception_open")
         try:
-            created = self.sudo().create(vals_list)
+            created = quiet.create(vals_list)
         except psycopg2.IntegrityError:
             self.env.cr.execute("ROLLBACK TO SAVEPOINT psa_exception_open")
             self.env.invalidate_all()
-            return self.sudo().search(
+            return quiet.search(
                 [
                     ("kind", "=", kind),
                     ("res_model", "=", records._name),
