@@ -24,7 +24,7 @@
         "views/res_config_settings_views.xml",
         "wizard/psa_approval_decision_wizard_views.xml",
     ],
-    "demo": [],
+    "demo": ["demo/psa_approvals_demo.xml"],
     "installable": True,
     "application": True,
 }

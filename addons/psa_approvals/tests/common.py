@@ -4,8 +4,8 @@ from odoo.tests import TransactionCase
 class PsaApprovalsCommon(TransactionCase):
     """Users and helpers for approval tests; other addons subclass it.
 
-    Existing rules (demo data) are archived so that each test sees only the
-    matrix it builds with ``_create_rule``.
+    Existing rules (demo data) are archived and open reviews cancelled, so
+    that each test sees only the matrix and requests it builds.
     """
 
     approval_model = "psa.approval.request"
@@ -15,6 +15,9 @@ class PsaApprovalsCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.env["psa.approval.rule"].search([]).active = False
+        cls.env["psa.approval.review"].search(
+            [("state", "in", ("waiting", "pending"))]
+        ).write({"state": "cancelled"})
         cls.requester = cls._create_user("psa_requester")
         cls.approver_1 = cls._create_user("psa_approver_1")
         cls.approver_2 = cls._create_user("psa_approver_2")
