@@ -25,6 +25,9 @@
         "wizard/psa_approval_decision_wizard_views.xml",
     ],
     "demo": ["demo/psa_approvals_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["psa_approvals/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }

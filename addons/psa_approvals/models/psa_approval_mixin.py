@@ -161,6 +161,9 @@ class PsaApprovalMixin(models.AbstractModel):
     def _approval_decision_wizard(self, decision):
         return {
             "type": "ir.actions.act_window",
+            "name": _("Reason for rejecting")
+            if decision == "reject"
+            else _("Comment on your approval"),
             "res_model": "psa.approval.decision.wizard",
             "view_mode": "form",
             "target": "new",

@@ -1,31 +1,19 @@
 from odoo.tests import TransactionCase
 
 
-class PsaApprovalsCommon(TransactionCase):
-    """Users and helpers for approval tests; other addons subclass it.
-
-    Existing rules (demo data) are archived and open reviews cancelled, so
-    that each test sees only the matrix and requests it builds.
-    """
+class PsaApprovalsFactory:
+    """Helpers to build users and rules; mixed into TransactionCase or HttpCase."""
 
     approval_model = "psa.approval.request"
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+    def _isolate_from_demo(cls):
+        """Archive existing rules and cancel open reviews (demo data), so that
+        a test sees only the matrix and requests it builds."""
         cls.env["psa.approval.rule"].search([]).active = False
         cls.env["psa.approval.review"].search(
             [("state", "in", ("waiting", "pending"))]
         ).write({"state": "cancelled"})
-        cls.requester = cls._create_user("psa_requester")
-        cls.approver_1 = cls._create_user("psa_approver_1")
-        cls.approver_2 = cls._create_user("psa_approver_2")
-        cls.approver_3 = cls._create_user("psa_approver_3")
-        cls.outsider = cls._create_user("psa_outsider")
-        cls.approval_admin = cls._create_user(
-            "psa_approval_admin", "psa_approvals.group_approval_admin"
-        )
 
     @classmethod
     def _create_user(cls, login, *group_xmlids):
@@ -63,6 +51,24 @@ class PsaApprovalsCommon(TransactionCase):
                 "step_ids": step_vals,
                 **vals,
             }
+        )
+
+
+class PsaApprovalsCommon(PsaApprovalsFactory, TransactionCase):
+    """Users and helpers for approval tests; other addons subclass it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls._isolate_from_demo()
+        cls.requester = cls._create_user("psa_requester")
+        cls.approver_1 = cls._create_user("psa_approver_1")
+        cls.approver_2 = cls._create_user("psa_approver_2")
+        cls.approver_3 = cls._create_user("psa_approver_3")
+        cls.outsider = cls._create_user("psa_outsider")
+        cls.approval_admin = cls._create_user(
+            "psa_approval_admin", "psa_approvals.group_approval_admin"
         )
 
     def _create_request(self, amount=1000.0, user=None, **vals):
