@@ -20,6 +20,7 @@
         "views/psa_approval_review_views.xml",
         "views/psa_approval_request_views.xml",
         "views/psa_approval_log_views.xml",
+        "views/psa_approval_delegation_views.xml",
         "views/psa_exception_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/psa_approval_decision_wizard_views.xml",

@@ -4,6 +4,7 @@ from . import psa_approval_mixin
 from . import psa_approval_review
 from . import psa_approval_review_cron
 from . import psa_approval_log
+from . import psa_approval_delegation
 from . import psa_approval_request
 from . import psa_exception
 from . import res_config_settings

@@ -54,7 +54,9 @@ class PsaApprovalLog(models.Model):
         )
 
     @api.model
-    def _record(self, records, event, review=None, rules=None, comment=None):
+    def _record(
+        self, records, event, review=None, rules=None, comment=None, on_behalf=None
+    ):
         """Write one log line per record (one INSERT batch), posted in the chatter."""
         label = dict(EVENTS)[event]
         vals_list = []
@@ -75,6 +77,9 @@ class PsaApprovalLog(models.Model):
                     "record_name": record.display_name,
                     "event": event,
                     "user_id": self.env.user.id,
+                    "on_behalf_id": on_behalf.id
+                    if on_behalf and on_behalf != self.env.user
+                    else False,
                     "requested_by_id": record.approval_requested_by_id.id,
                     "review_id": review.id if review else False,
                     "rule_id": rule.id if rule else False,
@@ -89,6 +94,12 @@ class PsaApprovalLog(models.Model):
             )
             if hasattr(record, "message_post"):
                 body = label + (f" ({review.name})" if review else "")
+                if on_behalf and on_behalf != self.env.user:
+                    body += _(
+                        " by %(user)s for %(principal)s",
+                        user=self.env.user.name,
+                        principal=on_behalf.name,
+                    )
                 if comment:
                     body += f": {comment}"
                 record.message_post(body=body, subtype_xmlid="mail.mt_note")

@@ -83,12 +83,29 @@ class PsaApprovalMixin(models.AbstractModel):
             record.can_review = bool(record._approval_reviews_for_user())
 
     def _search_can_review(self, operator, value):
-        reviews = self.env["psa.approval.review"].search(
-            [
-                ("res_model", "=", self._name),
-                ("state", "=", "pending"),
-                ("reviewer_ids", "in", self.env.uid),
-            ]
+        today = fields.Date.context_today(self)
+        principals = (
+            self.env["psa.approval.delegation"]
+            .sudo()
+            .search(
+                [
+                    ("delegate_id", "=", self.env.uid),
+                    ("date_from", "<=", today),
+                    ("date_to", ">=", today),
+                ]
+            )
+            .user_id
+        )
+        reviews = (
+            self.env["psa.approval.review"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("state", "=", "pending"),
+                    ("reviewer_ids", "in", [self.env.uid, *principals.ids]),
+                ]
+            )
         )
         positive = (operator == "=") == bool(value)
         return [("id", "in" if positive else "not in", reviews.mapped("res_id"))]
@@ -176,12 +193,27 @@ class PsaApprovalMixin(models.AbstractModel):
 
     # ---------------------------------------------------------------- engine
     def _approval_reviews_for_user(self, user=None):
-        """Pending reviews of this record that ``user`` may decide."""
+        """Pending reviews of this record that ``user`` may decide, in person
+        or as a delegate; yields (review, principal) pairs."""
         user = user or self.env.user
         # sudo: a reviewer may not read the other steps' reviews (record rules)
-        return self.sudo().approval_review_ids.filtered(
-            lambda r: r.state == "pending" and user in r.reviewer_ids
+        pending = self.sudo().approval_review_ids.filtered(
+            lambda r: r.state == "pending"
         )
+        if not pending:
+            return []
+        principals = None
+        pairs = []
+        for review in pending:
+            if user in review.reviewer_ids:
+                pairs.append((review, user))
+                continue
+            if principals is None:
+                principals = self.env["psa.approval.delegation"]._principals(user, self)
+            covered = principals & review.reviewer_ids
+            if covered:
+                pairs.append((review, covered[:1]))
+        return pairs
 
     def _approval_decide(self, decision, comment):
         self.ensure_one()
@@ -195,15 +227,16 @@ class PsaApprovalMixin(models.AbstractModel):
                     state=dict(APPROVAL_STATES)[self.approval_state].lower(),
                 )
             )
-        review = self._approval_reviews_for_user()[:1]
-        if not review:
+        pairs = self._approval_reviews_for_user()
+        if not pairs:
             raise AccessError(
                 _(
                     "You are not a reviewer of the current step of %(record)s.",
                     record=self.display_name,
                 )
             )
-        review._decide(decision, comment)
+        review, principal = pairs[0]
+        review._decide(decision, comment, principal)
 
     def write(self, vals):
         guarded = set(self._approval_guarded_fields) & set(vals)

@@ -238,7 +238,7 @@ class PsaApprovalReview(models.Model):
         self.invalidate_model()
         record.invalidate_recordset()
 
-    def _decide(self, decision, comment):
+    def _decide(self, decision, comment, principal=None):
         """Apply one user's decision; self is sudo, env.user is still the user.
 
         Reviews and the record's state are written as superuser, but the hooks
@@ -246,8 +246,16 @@ class PsaApprovalReview(models.Model):
         """
         self.ensure_one()
         user = self.env.user
+        principal = principal or user
         record_sudo = self.env[self.res_model].browse(self.res_id)
         record = record_sudo.with_env(self.env(su=False))
+        if principal != user and user == self.requested_by_id:
+            raise AccessError(
+                _(
+                    "A delegate may never decide their own request %(record)s.",
+                    record=record.display_name,
+                )
+            )
         if user == self.requested_by_id and not self.requester_may_approve:
             raise AccessError(
                 _(
@@ -256,7 +264,7 @@ class PsaApprovalReview(models.Model):
                     record=record.display_name,
                 )
             )
-        if user in self.approver_ids:
+        if principal in self.approver_ids:
             raise UserError(_("You have already approved this step."))
         if decision == "rejected" and not (comment or "").strip():
             raise UserError(_("A reason is required to reject."))
@@ -274,11 +282,23 @@ class PsaApprovalReview(models.Model):
             others._close_activities()
             others.sudo().write({"state": "cancelled"})
             record_sudo.write({"approval_state": "rejected"})
-            log._record(record_sudo, "rejected", review=self, comment=comment)
+            log._record(
+                record_sudo,
+                "rejected",
+                review=self,
+                comment=comment,
+                on_behalf=principal,
+            )
             record._on_approval_rejected()
             return
-        self.approver_ids = [(4, user.id)]
-        log._record(record_sudo, "approved_step", review=self, comment=comment)
+        self.approver_ids = [(4, principal.id)]
+        log._record(
+            record_sudo,
+            "approved_step",
+            review=self,
+            comment=comment,
+            on_behalf=principal,
+        )
         if len(self.approver_ids) < self.min_approvals:
             return
         self._close_step("approved", comment, now)
