@@ -5,3 +5,4 @@ from . import test_psa_exception
 from . import test_approval_cron
 from . import test_tour
 from . import test_approval_delegation
+from . import test_approval_concurrency
