@@ -1,8 +1,16 @@
 """pytest-odoo settings shared by the cross-module tests, tours and benchmarks."""
 
+import threading
+
 import pytest
 
 from odoo.tests.common import BaseCase, HttpCase
+
+
+def pytest_configure(config):
+    """Mark the thread as testing, as Odoo's own test loader does, so that
+    code committing per batch (scheduled actions) leaves tests' data alone."""
+    threading.current_thread().testing = True
 
 
 def pytest_collection_modifyitems(items):

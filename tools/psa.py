@@ -184,6 +184,7 @@ def run_pytest(tally, db):
         "-p",
         "no:cacheprovider",
         f"--junitxml={report}",
+        "--capture=tee-sys",  # benchmarks print their figures into the run's output
         *shlex.split(os.environ.get("PYTEST_ARGS", "")),
     ]
     with tally.phase("pytest tests/"):

@@ -196,11 +196,22 @@ class PsaApprovalReview(models.Model):
             name: self.env["ir.model"]._get_id(name)
             for name in set(self.mapped("res_model"))
         }
+        names = {}
+        for res_model in model_ids:
+            ids = self.filtered(lambda r, m=res_model: r.res_model == m).mapped(
+                "res_id"
+            )
+            for record in self.env[res_model].sudo().browse(ids):
+                names[res_model, record.id] = record.display_name
         vals_list = []
         for review in self:
             for user in review.reviewer_ids:
                 vals_list.append(
                     {
+                        # given here, these stored computed fields are not
+                        # recomputed and flushed with one UPDATE per activity
+                        "res_name": names[review.res_model, review.res_id],
+                        "date_done": False,
                         "res_model_id": model_ids[review.res_model],
                         "res_id": review.res_id,
                         "activity_type_id": activity_type.id,
