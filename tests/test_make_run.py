@@ -35,6 +35,19 @@ def _wait_for(url, process, log, seconds=180):
     raise AssertionError(f"{url} did not answer:\n{log.read_text()[-3000:]}")
 
 
+def _log_in(base, login, password):
+    """Post the login form as a browser does, CSRF token included."""
+    browser = requests.Session()
+    form = browser.get(f"{base}/web/login", timeout=30)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    answer = browser.post(
+        f"{base}/web/login",
+        data={"login": login, "password": password, "csrf_token": token},
+        timeout=60,
+    )
+    return browser, answer
+
+
 def test_make_run_serves_login_for_admin(tmp_path):
     port = _free_port()
     log = tmp_path / "make-run.log"
@@ -57,14 +70,7 @@ def test_make_run_serves_login_for_admin(tmp_path):
         base = f"http://127.0.0.1:{port}"
         page = _wait_for(f"{base}/web/login", server, log)
         assert page.status_code == 200
-        browser = requests.Session()
-        form = browser.get(f"{base}/web/login", timeout=30)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-        answer = browser.post(
-            f"{base}/web/login",
-            data={"login": "admin", "password": "admin", "csrf_token": token},
-            timeout=60,
-        )
+        browser, answer = _log_in(base, "admin", "admin")
         assert answer.status_code == 200
         assert answer.url.startswith(f"{base}/web"), answer.url
         info = browser.post(
@@ -73,14 +79,7 @@ def test_make_run_serves_login_for_admin(tmp_path):
         assert info["username"] == "admin"
         assert info["db"] == config["db_name"]
 
-        wrong = requests.Session()
-        form = wrong.get(f"{base}/web/login", timeout=30)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-        refused = wrong.post(
-            f"{base}/web/login",
-            data={"login": "admin", "password": "not-admin", "csrf_token": token},
-            timeout=60,
-        )
+        _browser, refused = _log_in(base, "admin", "not-admin")
         assert "Wrong login/password" in refused.text
     finally:
         os.killpg(server.pid, signal.SIGTERM)
