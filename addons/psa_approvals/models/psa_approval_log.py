@@ -8,6 +8,7 @@ EVENTS = [
     ("auto_approved", "Auto-approved"),
     ("rejected", "Rejected"),
     ("reset", "Sent back to draft"),
+    ("emergency_release", "Emergency release"),
 ]
 
 

@@ -36,7 +36,9 @@ class PsaApprovalMixin(models.AbstractModel):
         approved.
 
     Hooks: ``_approval_amount()``, ``_on_approval_granted()`` (runs once, when
-    the last review is approved), ``_on_approval_rejected()``.
+    the last review is approved), ``_on_approval_rejected()``,
+    ``_on_emergency_release()`` (someone acted before approval, where a rule
+    allows it; the approval goes on as a post-event review).
     """
 
     _name = "psa.approval.mixin"
@@ -72,6 +74,13 @@ class PsaApprovalMixin(models.AbstractModel):
     approval_requested_on = fields.Datetime(
         string="Requested On", readonly=True, copy=False
     )
+    approval_emergency = fields.Boolean(
+        string="Emergency Release",
+        readonly=True,
+        copy=False,
+        help="Acted on before approval; a post-event review is open until decided.",
+    )
+    approval_emergency_justification = fields.Text(readonly=True, copy=False)
     can_review = fields.Boolean(
         compute="_compute_can_review", search="_search_can_review"
     )
@@ -138,6 +147,9 @@ class PsaApprovalMixin(models.AbstractModel):
     def _on_approval_granted(self):
         """Called once when the record becomes approved. Override to act on it."""
 
+    def _on_emergency_release(self):
+        """Called when someone acts before approval. Override to do the act."""
+
     def _on_approval_rejected(self):
         """Called once when the record is rejected. Override to act on it."""
 
@@ -172,15 +184,70 @@ class PsaApprovalMixin(models.AbstractModel):
             record._approval_decide("rejected", reason)
         return True
 
+    def action_emergency_release(self, justification=None):
+        """Act before approval where the rule allows it; a post-event review follows."""
+        if not justification:
+            return self._approval_decision_wizard("emergency")
+        for record in self:
+            record._approval_emergency_release(justification)
+        return True
+
+    def _approval_emergency_release(self, justification):
+        self.ensure_one()
+        user = self.env.user
+        reviews = self.sudo().approval_review_ids.filtered(
+            lambda r: r.state in ("waiting", "pending")
+        )
+        if self.approval_state != "pending" or self.approval_emergency:
+            raise UserError(
+                _("Only a pending request can be released in an emergency, once.")
+            )
+        if not any(reviews.rule_id.mapped("allow_emergency_release")):
+            raise UserError(
+                _(
+                    "No rule applying to %(record)s allows an emergency release.",
+                    record=self.display_name,
+                )
+            )
+        if user != self.approval_requested_by_id and user not in reviews.reviewer_ids:
+            raise AccessError(
+                _(
+                    "Only the requester or a reviewer may release %(record)s early.",
+                    record=self.display_name,
+                )
+            )
+        if not (justification or "").strip():
+            raise UserError(_("An emergency release needs a justification."))
+        self.sudo().write(
+            {
+                "approval_emergency": True,
+                "approval_emergency_justification": justification,
+            }
+        )
+        self.env["psa.approval.log"]._record(
+            self, "emergency_release", comment=justification
+        )
+        self.env["psa.exception"]._open_exceptions(
+            self,
+            "post_event_review",
+            lambda rec: _(
+                "Post-event review of the emergency release of %(record)s",
+                record=rec.display_name,
+            ),
+            owner=reviews.filtered(lambda r: r.state == "pending").reviewer_ids[:1],
+        )
+        self._on_emergency_release()
+
     def action_approve_with_comment(self):
         return self._approval_decision_wizard("approve")
 
     def _approval_decision_wizard(self, decision):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Reason for rejecting")
-            if decision == "reject"
-            else _("Comment on your approval"),
+            "name": {
+                "reject": _("Reason for rejecting"),
+                "emergency": _("Justify the emergency release"),
+            }.get(decision, _("Comment on your approval")),
             "res_model": "psa.approval.decision.wizard",
             "view_mode": "form",
             "target": "new",

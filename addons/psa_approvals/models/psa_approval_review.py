@@ -293,6 +293,7 @@ class PsaApprovalReview(models.Model):
             others._close_activities()
             others.sudo().write({"state": "cancelled"})
             record_sudo.write({"approval_state": "rejected"})
+            self._end_post_event_review(record_sudo, _("Rejected after release."))
             log._record(
                 record_sudo,
                 "rejected",
@@ -318,8 +319,15 @@ class PsaApprovalReview(models.Model):
         reviews = record_sudo.approval_review_ids
         if all(r.state in ("approved", "cancelled") for r in reviews):
             record_sudo.write({"approval_state": "approved"})
+            self._end_post_event_review(record_sudo, _("Approved after release."))
             log._record(record_sudo, "approved", review=self)
             record._on_approval_granted()
+
+    def _end_post_event_review(self, record, outcome):
+        if record.approval_emergency:
+            self.env["psa.exception"]._close_exceptions(
+                record, "post_event_review", outcome
+            )
 
     def _close_step(self, state, comment, now):
         self._close_activities()

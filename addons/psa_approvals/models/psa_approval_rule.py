@@ -48,6 +48,10 @@ class PsaApprovalRule(models.Model):
     requester_may_approve = fields.Boolean(
         help="Segregation of duties is lifted: the requester may approve a step.",
     )
+    allow_emergency_release = fields.Boolean(
+        help="In an emergency the requester or a reviewer may act before the "
+        "approval, with a justification; a post-event review follows it.",
+    )
     step_ids = fields.One2many("psa.approval.rule.step", "rule_id", string="Steps")
 
     @api.model

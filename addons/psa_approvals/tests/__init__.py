@@ -6,3 +6,4 @@ from . import test_approval_cron
 from . import test_tour
 from . import test_approval_delegation
 from . import test_approval_concurrency
+from . import test_approval_emergency

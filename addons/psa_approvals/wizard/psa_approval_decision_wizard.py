@@ -11,7 +11,8 @@ class PsaApprovalDecisionWizard(models.TransientModel):
     res_model = fields.Char(required=True)
     res_ids = fields.Char(required=True)
     decision = fields.Selection(
-        [("approve", "Approve"), ("reject", "Reject")], required=True
+        [("approve", "Approve"), ("reject", "Reject"), ("emergency", "Emergency")],
+        required=True,
     )
     comment = fields.Text(string="Reason / Comment")
 
@@ -24,6 +25,10 @@ class PsaApprovalDecisionWizard(models.TransientModel):
             if not (self.comment or "").strip():
                 raise UserError(_("A reason is required to reject."))
             records.action_reject(reason=self.comment)
+        elif self.decision == "emergency":
+            if not (self.comment or "").strip():
+                raise UserError(_("An emergency release needs a justification."))
+            records.action_emergency_release(justification=self.comment)
         else:
             records.action_approve(comment=self.comment)
         return {"type": "ir.actions.act_window_close"}
