@@ -377,11 +377,37 @@ class PsaApprovalReview(models.Model):
             "view_mode": "form",
         }
 
-    def action_approve_selected(self):
-        """Approve each selected review's record as the current user, one by one,
-        each with its own rights checks."""
+    def _records(self):
+        """The reviewed records, one by one, in the current user's environment."""
         for review in self:
             record = self.env[review.res_model].browse(review.res_id)
             record.check_access_rule("read")
+            yield record
+
+    def action_approve_selected(self):
+        """Approve each selected review's record as the current user, one by one,
+        each with its own rights checks."""
+        for record in self._records():
             record.action_approve()
+        return True
+
+    def action_reject_selected(self):
+        """Ask once for the reason, then reject each selected review's record."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reason for rejecting"),
+            "res_model": "psa.approval.decision.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_res_model": self._name,
+                "default_res_ids": ",".join(map(str, self.ids)),
+                "default_decision": "reject",
+            },
+        }
+
+    def action_reject(self, reason=None):
+        """Reject the reviewed records (used by the decision dialog)."""
+        for record in self._records():
+            record.action_reject(reason=reason)
         return True

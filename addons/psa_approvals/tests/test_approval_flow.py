@@ -215,6 +215,29 @@ class TestApprovalFlow(PsaApprovalsCommon):
         reviews.action_approve_selected()
         self.assertEqual(set(requests.mapped("approval_state")), {"approved"})
 
+    def test_reject_a_selection_from_my_approvals_with_one_reason(self):
+        self._create_rule([{"user_ids": self.approver_1}])
+        requests = self._create_request() | self._create_request()
+        requests.action_request_approval()
+        reviews = (
+            self.env["psa.approval.review"]
+            .with_user(self.approver_1)
+            .search(
+                [("state", "=", "pending"), ("reviewer_ids", "in", self.approver_1.id)]
+            )
+        )
+        action = reviews.action_reject_selected()
+        wizard = (
+            self.env["psa.approval.decision.wizard"]
+            .with_user(self.approver_1)
+            .with_context(**action["context"])
+            .create({"comment": "Duplicates of PO 4711"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(set(requests.mapped("approval_state")), {"rejected"})
+        with self.assertRaises(AccessError):
+            reviews.with_user(self.outsider).action_reject(reason="not mine")
+
     def test_routing_cost_does_not_grow_with_the_matrix(self):
         def routing_queries():
             records = self._create_request() | self._create_request()
