@@ -141,7 +141,9 @@ class PsaApprovalMixin(models.AbstractModel):
         )
         if not amount or not currency or currency == company.currency_id:
             return amount
-        date = self[self._approval_date_field] or fields.Date.context_today(self)
+        date = fields.Date.to_date(self[self._approval_date_field]) or (
+            fields.Date.context_today(self)
+        )
         return currency._convert(amount, company.currency_id, company, date)
 
     def _on_approval_granted(self):
