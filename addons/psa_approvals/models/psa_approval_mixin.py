@@ -244,21 +244,7 @@ class PsaApprovalMixin(models.AbstractModel):
         return self._approval_decision_wizard("approve")
 
     def _approval_decision_wizard(self, decision):
-        return {
-            "type": "ir.actions.act_window",
-            "name": {
-                "reject": _("Reason for rejecting"),
-                "emergency": _("Justify the emergency release"),
-            }.get(decision, _("Comment on your approval")),
-            "res_model": "psa.approval.decision.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_res_model": self._name,
-                "default_res_ids": ",".join(map(str, self.ids)),
-                "default_decision": decision,
-            },
-        }
+        return self.env["psa.approval.decision.wizard"]._action_for(self, decision)
 
     # ---------------------------------------------------------------- engine
     def _approval_reviews_for_user(self, user=None):

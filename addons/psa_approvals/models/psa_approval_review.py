@@ -393,18 +393,7 @@ class PsaApprovalReview(models.Model):
 
     def action_reject_selected(self):
         """Ask once for the reason, then reject each selected review's record."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Reason for rejecting"),
-            "res_model": "psa.approval.decision.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_res_model": self._name,
-                "default_res_ids": ",".join(map(str, self.ids)),
-                "default_decision": "reject",
-            },
-        }
+        return self.env["psa.approval.decision.wizard"]._action_for(self, "reject")
 
     def action_reject(self, reason=None):
         """Reject the reviewed records (used by the decision dialog)."""

@@ -7,6 +7,14 @@ class TestApprovalFlow(PsaApprovalsCommon):
     def _approve(self, record, user, comment=None):
         return record.with_user(user).action_approve(comment=comment)
 
+    def _pending_reviews_of(self, user):
+        """What *My Approvals > To Review* lists for ``user``."""
+        return (
+            self.env["psa.approval.review"]
+            .with_user(user)
+            .search([("state", "=", "pending"), ("reviewer_ids", "in", user.id)])
+        )
+
     def test_no_rule_approves_at_once_and_logs_it(self):
         request = self._create_request()
         request.action_request_approval()
@@ -204,13 +212,7 @@ class TestApprovalFlow(PsaApprovalsCommon):
         self._create_rule([{"user_ids": self.approver_1}])
         requests = self._create_request() | self._create_request()
         requests.action_request_approval()
-        reviews = (
-            self.env["psa.approval.review"]
-            .with_user(self.approver_1)
-            .search(
-                [("state", "=", "pending"), ("reviewer_ids", "in", self.approver_1.id)]
-            )
-        )
+        reviews = self._pending_reviews_of(self.approver_1)
         self.assertEqual(len(reviews), 2)
         reviews.action_approve_selected()
         self.assertEqual(set(requests.mapped("approval_state")), {"approved"})
@@ -219,13 +221,7 @@ class TestApprovalFlow(PsaApprovalsCommon):
         self._create_rule([{"user_ids": self.approver_1}])
         requests = self._create_request() | self._create_request()
         requests.action_request_approval()
-        reviews = (
-            self.env["psa.approval.review"]
-            .with_user(self.approver_1)
-            .search(
-                [("state", "=", "pending"), ("reviewer_ids", "in", self.approver_1.id)]
-            )
-        )
+        reviews = self._pending_reviews_of(self.approver_1)
         action = reviews.action_reject_selected()
         wizard = (
             self.env["psa.approval.decision.wizard"]

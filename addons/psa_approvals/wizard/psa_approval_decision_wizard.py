@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -15,6 +15,27 @@ class PsaApprovalDecisionWizard(models.TransientModel):
         required=True,
     )
     comment = fields.Text(string="Reason / Comment")
+
+    @api.model
+    def _action_for(self, records, decision):
+        """The dialog asking for the reason or comment of ``decision`` on records."""
+        titles = {
+            "reject": _("Reason for rejecting"),
+            "emergency": _("Justify the emergency release"),
+            "approve": _("Comment on your approval"),
+        }
+        return {
+            "type": "ir.actions.act_window",
+            "name": titles[decision],
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_res_model": records._name,
+                "default_res_ids": ",".join(map(str, records.ids)),
+                "default_decision": decision,
+            },
+        }
 
     def action_confirm(self):
         self.ensure_one()
