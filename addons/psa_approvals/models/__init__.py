@@ -1,3 +1,4 @@
+from . import psa_record_link_mixin
 from . import psa_approval_rule
 from . import psa_approval_rule_step
 from . import psa_approval_mixin

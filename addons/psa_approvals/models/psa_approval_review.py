@@ -17,6 +17,7 @@ class PsaApprovalReview(models.Model):
     editing the rule later never changes a request in flight."""
 
     _name = "psa.approval.review"
+    _inherit = ["psa.record.link.mixin"]
     _description = "Approval Review"
     _order = "res_model, res_id, sequence, id"
 
@@ -368,15 +369,6 @@ class PsaApprovalReview(models.Model):
         )
 
     # ----------------------------------------------------------- list actions
-    def action_open_record(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
-
     def _records(self):
         """The reviewed records, one by one, in the current user's environment."""
         for review in self:

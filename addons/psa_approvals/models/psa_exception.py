@@ -12,7 +12,7 @@ class PsaException(models.Model):
     """
 
     _name = "psa.exception"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "psa.record.link.mixin"]
     _description = "Operational Exception"
     _order = "state, create_date desc, id desc"
 
@@ -154,14 +154,3 @@ class PsaException(models.Model):
     def action_reopen(self):
         self.write({"state": "open", "date_resolved": False})
         return True
-
-    def action_open_record(self):
-        self.ensure_one()
-        if not self.res_model or not self.res_id:
-            raise UserError(_("This exception is not linked to a record."))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }

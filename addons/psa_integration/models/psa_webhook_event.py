@@ -23,6 +23,7 @@ class PsaWebhookEvent(models.Model):
     """
 
     _name = "psa.webhook.event"
+    _inherit = ["psa.record.link.mixin"]
     _description = "Outbound Webhook Event"
     _order = "id desc"
     _rec_name = "event_uid"
@@ -153,15 +154,6 @@ class PsaWebhookEvent(models.Model):
         )
         self._trigger_delivery()
         return True
-
-    def action_open_record(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
 
     @api.model
     def _cron_purge(self, batch_size=5000):

@@ -140,6 +140,9 @@ class PsaWebhookEventDelivery(models.Model):
             return 0, _("No answer within %s seconds", endpoint.timeout)
         except requests.RequestException as err:
             return 0, _("Connection failed: %s", type(err).__name__)
+        except Exception as err:  # one bad event must not stall the whole batch
+            _logger.exception("webhook %s could not be sent", self.event_uid)
+            return 0, _("Could not send: %s", type(err).__name__)
         if 200 <= response.status_code < 300:
             return response.status_code, False
         return response.status_code, _(

@@ -4,6 +4,7 @@ import re
 import time
 
 from psycopg2 import IntegrityError
+from psycopg2.extensions import TransactionRollbackError
 
 from odoo import _, api, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -93,6 +94,8 @@ class PsaWebhookInboundReceive(models.Model):
             )
             call.update(outcome="refused", reason=reason[:500])
             return 422, {"status": "refused", "id": msg_id, "reason": reason}
+        except TransactionRollbackError:
+            raise  # Odoo retries the whole request on a serialization conflict
         except Exception:
             _logger.exception("inbound webhook %s: the action failed", msg_id)
             call.update(
