@@ -24,5 +24,8 @@
         "views/psa_integration_menus.xml",
     ],
     "demo": ["demo/psa_integration_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["psa_integration/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

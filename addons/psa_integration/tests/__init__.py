@@ -1,4 +1,5 @@
 from . import (
+    test_tour,
     test_webhook_concurrency,
     test_webhook_delivery,
     test_webhook_inbound,
