@@ -105,10 +105,20 @@ class PsaWebhookEndpoint(models.Model):
         self.ensure_one()
         return retry_schedule.parse(self.retry_schedule)
 
-    def _request_headers(self):
-        """Extra headers; they never override the signature headers."""
+    def _sender(self):
+        """What delivery needs, read once per batch (call on sudo: the secret)."""
         self.ensure_one()
-        return {header.name: header.value or "" for header in self.header_ids}
+        return {
+            "url": self.url,
+            "secret": self.secret,
+            "timeout": self.timeout,
+            # extra headers first: they never override the signature headers
+            "headers": {
+                **{header.name: header.value or "" for header in self.header_ids},
+                "Content-Type": "application/json",
+                "User-Agent": "Odoo-PSA-Webhooks/1.0",
+            },
+        }
 
     def action_resume(self):
         """Deliver again to an endpoint the receiver had stopped with 410 Gone."""

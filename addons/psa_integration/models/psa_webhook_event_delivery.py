@@ -12,7 +12,10 @@ from . import retry_schedule, webhook_signature
 
 _logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 20
+BATCH_SIZE = 50
+# A batch stops sending after this many seconds and gives back the rest, so
+# that no live worker holds "sending" events anywhere near STALE_AFTER.
+BATCH_BUDGET = 300
 # A claimed event still "sending" after this long belongs to a worker that died.
 STALE_AFTER = timedelta(minutes=15)
 
@@ -111,33 +114,51 @@ class PsaWebhookEventDelivery(models.Model):
         self.invalidate_model(["state", "last_error", "next_attempt_at"])
 
     def _deliver_claimed(self):
-        """POST each event, then record every outcome."""
-        results = [(event, event._post()) for event in self]
-        self._record_results(results)
+        """POST each event, then record every outcome.
 
-    def _post(self):
+        One HTTP session per batch reuses connections to receivers that keep
+        them alive; each endpoint's settings are read once per batch.
+        """
+        senders, results, unsent = {}, [], self.browse()
+        deadline = time.monotonic() + BATCH_BUDGET
+        with requests.Session() as session:
+            for event in self:
+                if time.monotonic() > deadline:
+                    unsent |= event
+                    continue
+                endpoint = event.endpoint_id
+                if endpoint not in senders:
+                    senders[endpoint] = endpoint.sudo()._sender()
+                results.append((event, event._post(session, senders[endpoint])))
+        self._record_results(results)
+        if unsent:  # not attempted: the attempt counted at claim time is undone
+            self.env.cr.execute(
+                "UPDATE psa_webhook_event SET state = 'pending', claimed_at = NULL,"
+                " attempts = attempts - 1 WHERE id IN %s",
+                [tuple(unsent.ids)],
+            )
+            unsent.invalidate_recordset(["state", "claimed_at", "attempts"])
+
+    def _post(self, session, sender):
         """One attempt: (status code or 0, error text or False)."""
         self.ensure_one()
-        endpoint = self.endpoint_id.sudo()
         body = self.payload.encode()
         headers = {
-            **endpoint._request_headers(),
-            "Content-Type": "application/json",
-            "User-Agent": "Odoo-PSA-Webhooks/1.0",
+            **sender["headers"],
             **webhook_signature.headers(
-                endpoint.secret, self.event_uid, time.time(), body
+                sender["secret"], self.event_uid, time.time(), body
             ),
         }
         try:
-            response = requests.post(
-                endpoint.url,
+            response = session.post(
+                sender["url"],
                 data=body,
                 headers=headers,
-                timeout=endpoint.timeout,
+                timeout=sender["timeout"],
                 allow_redirects=False,
             )
         except requests.Timeout:
-            return 0, _("No answer within %s seconds", endpoint.timeout)
+            return 0, _("No answer within %s seconds", sender["timeout"])
         except requests.RequestException as err:
             return 0, _("Connection failed: %s", type(err).__name__)
         except Exception as err:  # one bad event must not stall the whole batch
@@ -154,13 +175,16 @@ class PsaWebhookEventDelivery(models.Model):
     def _record_results(self, results):
         now = fields.Datetime.now()
         succeeded, gone, dead, errors = set(), set(), self.browse(), {}
+        delivered = {}  # status code: events, written with one UPDATE each
         for event, (code, error) in results:
             vals = {"last_status_code": code, "last_error": error, "claimed_at": False}
             endpoint = event.endpoint_id
             if not error:
-                vals.update(state="delivered", delivered_at=now)
+                delivered.setdefault(code, self.browse())
+                delivered[code] |= event
                 succeeded.add(endpoint.id)
-            elif code == 410:
+                continue
+            if code == 410:
                 # the receiver asks us to stop: keep the event for when it resumes
                 vals.update(state="pending", attempts=event.attempts - 1)
                 gone.add(endpoint.id)
@@ -174,12 +198,21 @@ class PsaWebhookEventDelivery(models.Model):
                 vals.update(
                     state="failed", next_attempt_at=now + timedelta(seconds=delay)
                 )
-            if error:
-                errors[endpoint.id] = error
-                _logger.info(
-                    "webhook %s to endpoint %s: %s", event.event_uid, endpoint.id, error
-                )
+            errors[endpoint.id] = error
+            _logger.info(
+                "webhook %s to endpoint %s: %s", event.event_uid, endpoint.id, error
+            )
             event.write(vals)
+        for code, events in delivered.items():
+            events.write(
+                {
+                    "state": "delivered",
+                    "delivered_at": now,
+                    "last_status_code": code,
+                    "last_error": False,
+                    "claimed_at": False,
+                }
+            )
         self._note_endpoint_health(now, succeeded, errors, gone)
         gone = self.env["psa.webhook.endpoint"].browse(sorted(gone))
         if gone:

@@ -59,7 +59,7 @@ class TestWebhookOutbox(PsaWebhookFactory, TransactionCase):
             raise TransactionAborted()
         self.assertFalse(self._events())
 
-    def test_enqueue_cost_does_not_grow_with_records(self):
+    def test_enqueue_is_one_insert_whatever_the_number_of_records(self):
         """One read and one INSERT for the whole selection, whatever its size."""
         requests = self.env["psa.approval.request"].create(
             [{"name": f"R{i}", "amount": i} for i in range(20)]
@@ -69,13 +69,19 @@ class TestWebhookOutbox(PsaWebhookFactory, TransactionCase):
         for records in (requests[:1], requests):
             self.env.flush_all()
             self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            action.with_context(
-                active_model=records._name, active_ids=records.ids
-            ).run()
-            self.env.flush_all()
-            counts.append(self.env.cr.sql_log_count - before)
-        self.assertEqual(counts[0], counts[1], counts)
+            with self.assertQueries([], flush=False) as queries:
+                action.with_context(
+                    active_model=records._name, active_ids=records.ids
+                ).run()
+                self.env.flush_all()
+                counts.append(len(queries))
+                inserts = [
+                    q for q in queries if q.lstrip().upper().startswith("INSERT")
+                ]
+                self.assertEqual(len(inserts), 1, inserts)
+                self.assertIn('"psa_webhook_event"', inserts[0])
+                queries.clear()  # only the INSERT is asserted, not every query
+        self.assertEqual(counts[0], counts[1], "the same queries for 1 or 20 records")
         self.assertLessEqual(counts[1], 12, counts)
 
     def test_only_administrators_see_endpoints_events_and_secrets(self):
