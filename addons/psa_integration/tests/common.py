@@ -10,6 +10,16 @@ class PsaWebhookFactory(PsaApprovalsFactory):
     rule announcing approval requests to it."""
 
     @classmethod
+    def _setup_announced_requests(cls):
+        """A receiver, its endpoint and a rule announcing every saved approval
+        request to it, on a matrix without demo rules."""
+        cls._isolate_from_demo()
+        cls.receiver = cls._start_receiver()
+        cls.endpoint = cls._create_endpoint(cls.receiver.url)
+        cls.automation = cls._create_webhook_rule(cls.endpoint)
+        cls.Event = cls.env["psa.webhook.event"]
+
+    @classmethod
     def _start_receiver(cls):
         receiver = WebhookReceiver(SECRET)
         cls.addClassCleanup(receiver.stop)

@@ -15,11 +15,7 @@ class TestWebhookDelivery(PsaWebhookFactory, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._isolate_from_demo()
-        cls.receiver = cls._start_receiver()
-        cls.endpoint = cls._create_endpoint(cls.receiver.url)
-        cls._create_webhook_rule(cls.endpoint)
-        cls.Event = cls.env["psa.webhook.event"]
+        cls._setup_announced_requests()
 
     def setUp(self):
         super().setUp()

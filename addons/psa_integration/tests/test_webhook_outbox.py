@@ -19,12 +19,8 @@ class TestWebhookOutbox(PsaWebhookFactory, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._isolate_from_demo()
-        cls.receiver = cls._start_receiver()
-        cls.endpoint = cls._create_endpoint(cls.receiver.url)
-        cls.automation = cls._create_webhook_rule(cls.endpoint)
+        cls._setup_announced_requests()
         cls.requester = cls._create_user("psa_hook_requester")
-        cls.Event = cls.env["psa.webhook.event"]
 
     def _events(self):
         return self.Event.search([("endpoint_id", "=", self.endpoint.id)])
