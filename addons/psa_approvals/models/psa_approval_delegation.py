@@ -53,8 +53,8 @@ class PsaApprovalDelegation(models.Model):
                 raise ValidationError(_("Up To Amount cannot be negative."))
 
     @api.model
-    def _principals(self, delegate, record):
-        """Users for whom ``delegate`` may decide on ``record`` today."""
+    def _active_for(self, delegate, model_name):
+        """Today's delegations to ``delegate`` that cover ``model_name``."""
         today = fields.Date.context_today(self)
         delegations = self.sudo().search(
             [
@@ -63,10 +63,21 @@ class PsaApprovalDelegation(models.Model):
                 ("date_to", ">=", today),
             ]
         )
-        amount = record._approval_amount_company()
         return delegations.filtered(
-            lambda d: (
-                (not d.model_ids or record._name in d.model_ids.mapped("model"))
-                and (not d.max_amount or amount <= d.max_amount)
-            )
-        ).user_id
+            lambda d: not d.model_ids or model_name in d.model_ids.mapped("model")
+        )
+
+    def _covers_amount(self, record):
+        """Whether this delegation's maximum amount allows deciding ``record``."""
+        self.ensure_one()
+        return (
+            not self.max_amount or record._approval_amount_company() <= self.max_amount
+        )
+
+    def _principals(self, delegate, record):
+        """Users for whom ``delegate`` may decide on ``record`` today."""
+        return (
+            self._active_for(delegate, record._name)
+            .filtered(lambda d: d._covers_amount(record))
+            .user_id
+        )

@@ -1,3 +1,5 @@
+from markupsafe import escape
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
@@ -60,7 +62,7 @@ class PsaApprovalLog(models.Model):
     ):
         """Write one log line per record (one INSERT batch), posted in the chatter."""
         label = dict(EVENTS)[event]
-        vals_list = []
+        vals_list, bodies = [], {}
         for record in records:
             guarded = [
                 n for n in record._approval_guarded_fields if n in record._fields
@@ -93,15 +95,17 @@ class PsaApprovalLog(models.Model):
                     "company_id": record._approval_company().id or False,
                 }
             )
-            if hasattr(record, "message_post"):
-                body = label + (f" ({review.name})" if review else "")
-                if on_behalf and on_behalf != self.env.user:
-                    body += _(
-                        " by %(user)s for %(principal)s",
-                        user=self.env.user.name,
-                        principal=on_behalf.name,
-                    )
-                if comment:
-                    body += f": {comment}"
-                record.message_post(body=body, subtype_xmlid="mail.mt_note")
+            body = label + (f" ({review.name})" if review else "")
+            if on_behalf and on_behalf != self.env.user:
+                body += _(
+                    " by %(user)s for %(principal)s",
+                    user=self.env.user.name,
+                    principal=on_behalf.name,
+                )
+            if comment:
+                body += f": {comment}"
+            bodies[record.id] = escape(body)
+        if hasattr(records, "_message_log_batch"):
+            # one batch of internal notes, not one message_post per record
+            records._message_log_batch(bodies, author_id=self.env.user.partner_id.id)
         return self.sudo().create(vals_list)

@@ -92,32 +92,29 @@ class PsaApprovalMixin(models.AbstractModel):
             record.can_review = bool(record._approval_reviews_for_user())
 
     def _search_can_review(self, operator, value):
-        today = fields.Date.context_today(self)
-        principals = (
-            self.env["psa.approval.delegation"]
-            .sudo()
-            .search(
-                [
-                    ("delegate_id", "=", self.env.uid),
-                    ("date_from", "<=", today),
-                    ("date_to", ">=", today),
-                ]
-            )
-            .user_id
-        )
-        reviews = (
-            self.env["psa.approval.review"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("state", "=", "pending"),
-                    ("reviewer_ids", "in", [self.env.uid, *principals.ids]),
-                ]
+        """Records with a pending review the current user may decide, in person
+        or as a delegate within the delegation's models and maximum amount
+        (the same test as the decision itself)."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Can Review can only be searched as true or false."))
+        reviews = self.env["psa.approval.review"].sudo()
+        pending = [("res_model", "=", self._name), ("state", "=", "pending")]
+        ids = set(
+            reviews.search(pending + [("reviewer_ids", "in", self.env.uid)]).mapped(
+                "res_id"
             )
         )
-        positive = (operator == "=") == bool(value)
-        return [("id", "in" if positive else "not in", reviews.mapped("res_id"))]
+        delegations = self.env["psa.approval.delegation"]._active_for(
+            self.env.user, self._name
+        )
+        for delegation in delegations:
+            covered = reviews.search(
+                pending + [("reviewer_ids", "in", delegation.user_id.id)]
+            )
+            candidates = self.sudo().browse(set(covered.mapped("res_id")) - ids)
+            ids.update(candidates.exists().filtered(delegation._covers_amount).ids)
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", list(ids))]
 
     # ------------------------------------------------------------------ hooks
     def _approval_amount(self):

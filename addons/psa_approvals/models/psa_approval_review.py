@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -141,7 +143,8 @@ class PsaApprovalReview(models.Model):
                     }
                 )
         reviews = self.create(vals_list)
-        records.write(
+        # the "Requested" note of the log says it: no tracking message per record
+        records.with_context(mail_notrack=True).write(
             {
                 "approval_state": "pending",
                 "approval_requested_by_id": user.id,
@@ -177,15 +180,16 @@ class PsaApprovalReview(models.Model):
             first = min(reviews.mapped("sequence"))
             to_activate |= reviews.filtered(lambda r, first=first: r.sequence == first)
         now = fields.Datetime.now()
+        by_sla = {}  # one UPDATE per distinct SLA, not one per review
         for review in to_activate:
-            review.write(
+            by_sla.setdefault(review.sla_hours_snapshot or 0, self.browse())
+            by_sla[review.sla_hours_snapshot or 0] |= review
+        for sla, reviews in by_sla.items():
+            reviews.write(
                 {
                     "state": "pending",
                     "date_pending": now,
-                    "date_deadline": now
-                    + timedelta(hours=review.sla_hours_snapshot or 0)
-                    if review.sla_hours_snapshot
-                    else False,
+                    "date_deadline": now + timedelta(hours=sla) if sla else False,
                 }
             )
         to_activate._schedule_activities()
@@ -223,7 +227,38 @@ class PsaApprovalReview(models.Model):
                         ).date(),
                     }
                 )
-        self.env["mail.activity"].sudo().create(vals_list)
+        # no "assigned to you" mail per activity: one digest per reviewer below
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
+        self._notify_reviewers(names)
+
+    def _notify_reviewers(self, names, shown=20):
+        """One message per reviewer for the whole batch, however many records."""
+        by_user = {}
+        for review in self:
+            for user in review.reviewer_ids:
+                by_user.setdefault(user, []).append(
+                    names[review.res_model, review.res_id]
+                )
+        link = "/web#action=psa_approvals.psa_approval_review_action_to_review"
+        for user, waiting in by_user.items():
+            items = Markup("").join(
+                Markup("<li>%s</li>") % name for name in waiting[:shown]
+            )
+            more = len(waiting) - shown
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=_("%(count)s approval(s) waiting for you", count=len(waiting)),
+                body=Markup("<p>%s</p><ul>%s</ul>%s<p><a href='%s'>%s</a></p>")
+                % (
+                    _("Waiting for your approval:"),
+                    items,
+                    _("... and %s more.", more) if more > 0 else "",
+                    link,
+                    _("Open My Approvals"),
+                ),
+            )
 
     def _close_activities(self):
         activity_type = self.env.ref("psa_approvals.mail_activity_type_approval")

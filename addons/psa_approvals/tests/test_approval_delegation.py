@@ -57,6 +57,21 @@ class TestApprovalDelegation(PsaApprovalsCommon):
         with self.assertRaises(AccessError):
             request.with_user(self.approver_3).action_approve()
 
+    def test_to_review_lists_what_the_delegate_may_decide_only(self):
+        """The "To Review" filter follows the same limits as the decision."""
+        self._delegate(self.approver_3, max_amount=500)
+        small, large = (
+            self._create_request(amount=400),
+            self._create_request(amount=900),
+        )
+        (small | large).action_request_approval()
+        Request = self.env["psa.approval.request"].with_user(self.approver_3)
+        self.assertEqual(Request.search([("can_review", "=", True)]), small)
+        self.assertNotIn(small, Request.search([("can_review", "=", False)]))
+        other_model = self.env["ir.model"]._get("psa.approval.delegation")
+        self.env["psa.approval.delegation"].search([]).model_ids = other_model
+        self.assertFalse(Request.search([("can_review", "=", True)]))
+
     def test_delegate_never_approves_own_request(self):
         self._delegate(self.requester)
         request = self._create_request(user=self.requester)

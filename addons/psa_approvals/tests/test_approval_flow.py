@@ -260,3 +260,34 @@ class TestApprovalFlow(PsaApprovalsCommon):
         )
         with_501_rules = routing_queries()
         self.assertEqual(with_one_rule, with_501_rules)
+
+    def test_requesting_approval_for_200_records_is_one_batch(self):
+        """Reviews, activities, log lines and chatter notes: one batch each."""
+        self._create_rule(
+            [{"user_ids": self.approver_1}, {"user_ids": self.approver_2}]
+        )
+        Request = self.env["psa.approval.request"].with_user(self.requester)
+
+        def routing_queries(count):
+            records = Request.create(
+                [{"name": f"Bulk {i}", "amount": 10 + i} for i in range(count)]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            records.action_request_approval()
+            self.env.flush_all()
+            return records, self.cr.sql_log_count - before
+
+        routing_queries(2)  # warm caches
+        _few, with_20 = routing_queries(20)
+        many, with_200 = routing_queries(200)
+        # a few more for 200: some statements are split in chunks of rows
+        self.assertLessEqual(with_200, with_20 + 10, (with_20, with_200))
+        self.assertEqual(set(many.mapped("approval_state")), {"pending"})
+        self.assertEqual(len(many.activity_ids), 200)
+        notes = self.env["mail.message"].search(
+            [("model", "=", many._name), ("res_id", "in", many.ids)]
+        )
+        self.assertEqual(notes.mapped("author_id"), self.requester.partner_id)
+        self.assertIn("Requested", notes[0].body)
