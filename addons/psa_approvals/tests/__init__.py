@@ -7,3 +7,4 @@ from . import test_tour
 from . import test_approval_delegation
 from . import test_approval_concurrency
 from . import test_approval_emergency
+from . import test_approval_test_model

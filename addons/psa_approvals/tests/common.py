@@ -1,3 +1,5 @@
+from odoo_test_helper import FakeModelLoader
+
 from odoo.tests import TransactionCase
 
 
@@ -83,3 +85,28 @@ class PsaApprovalsCommon(PsaApprovalsFactory, TransactionCase):
         if event:
             domain.append(("event", "=", event))
         return self.env["psa.approval.log"].sudo().search(domain)
+
+
+class PsaApprovalTestModelMixin:
+    """Loads the test-only approvable model ``psa.approval.test.document``
+    (see fake_models.py) for the test class, with rights for approval users;
+    mix it into a test class before the Odoo test case."""
+
+    @classmethod
+    def _load_test_document_model(cls):
+        cls.loader = FakeModelLoader(cls.env, cls.__module__)
+        cls.loader.backup_registry()
+        from .fake_models import PsaApprovalRule, PsaApprovalTestDocument
+
+        cls.loader.update_registry((PsaApprovalTestDocument, PsaApprovalRule))
+        cls.addClassCleanup(cls.loader.restore_registry)
+        cls.env["ir.model.access"].create(
+            {
+                "name": "test document: approval users",
+                "model_id": cls.env["ir.model"]._get_id("psa.approval.test.document"),
+                "group_id": cls.env.ref("psa_approvals.group_approval_user").id,
+                "perm_read": True,
+                "perm_write": True,
+                "perm_create": True,
+            }
+        )

@@ -1,0 +1,64 @@
+from odoo.exceptions import ValidationError
+
+from .common import PsaApprovalsCommon, PsaApprovalTestModelMixin
+
+
+class TestApprovalOnAnotherHost(PsaApprovalTestModelMixin, PsaApprovalsCommon):
+    """The mixin on a host that is not psa.approval.request: other amount and
+    currency fields, its own guarded fields and hooks."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_test_document_model()
+        cls._create_rule(
+            [{"user_ids": cls.approver_1}],
+            model="psa.approval.test.document",
+            name="Large documents",
+            amount_min=1000,
+        )
+
+    def _document(self, total):
+        return (
+            self.env["psa.approval.test.document"]
+            .with_user(self.requester)
+            .create({"name": f"Doc {total}", "total": total})
+        )
+
+    def test_amount_band_reads_the_hosts_amount_field(self):
+        small, large = self._document(10), self._document(5000)
+        (small | large).action_request_approval()
+        self.assertEqual(small.approval_state, "approved", "below the band")
+        self.assertEqual(small.granted_count, 1)
+        self.assertEqual(large.approval_state, "pending")
+        self.assertEqual(large.approval_review_ids.reviewer_ids, self.approver_1)
+
+    def test_granted_hook_runs_once_and_guarded_change_resets(self):
+        document = self._document(5000)
+        document.action_request_approval()
+        document.with_user(self.approver_1).action_approve()
+        self.assertEqual(
+            (document.approval_state, document.granted_count), ("approved", 1)
+        )
+        document.with_user(self.requester).total = 6000
+        self.assertEqual(document.approval_state, "draft", "total is guarded")
+        document.with_user(self.requester).name = "Renamed"
+        self.assertEqual(document.granted_count, 1)
+
+    def test_rejected_hook(self):
+        document = self._document(5000)
+        document.action_request_approval()
+        document.with_user(self.approver_1).action_reject(reason="Too much")
+        self.assertEqual(
+            (document.approval_state, document.rejected_count), ("rejected", 1)
+        )
+
+    def test_rules_only_on_approvable_models(self):
+        self.assertIn(
+            "psa.approval.test.document",
+            self.env["psa.approval.rule"]._get_approval_model_names(),
+        )
+        with self.assertRaises(ValidationError):
+            self._create_rule(
+                [{"user_ids": self.approver_1}], model="psa.approval.delegation"
+            )
