@@ -16,12 +16,16 @@ class TestApprovalTour(PsaApprovalsFactory, HttpCase):
         cls.approver_2 = cls._create_user("tour_approver_2")
         for user in cls.requester | cls.approver_1 | cls.approver_2:
             user.password = user.login
-        cls._create_rule(
-            [{"user_ids": cls.approver_1}, {"user_ids": cls.approver_2}],
-            name="Tour rule",
+
+    def test_admin_adds_rule_then_submit_approve_reject(self):
+        self.start_tour("/web", "psa_approvals_matrix_tour", login="admin")
+        rule = self.env["psa.approval.rule"].search([("name", "=", "Tour rule")])
+        self.assertEqual(rule.model_name, "psa.approval.request")
+        self.assertEqual(
+            [(s.name, s.sequence, s.user_ids) for s in rule.step_ids],
+            [("Team lead", 10, self.approver_1), ("Finance", 20, self.approver_2)],
         )
 
-    def test_submit_approve_reject(self):
         self.start_tour("/web", "psa_approvals_submit_tour", login="tour_requester")
         request = self.env["psa.approval.request"].search(
             [("name", "=", "Tour: extra QA budget")]

@@ -3,6 +3,89 @@ import { registry } from "@web/core/registry";
 
 const tours = registry.category("web_tour.tours");
 
+// An administrator adds a two-step rule from Settings > PSA Operations.
+tours.add("psa_approvals_matrix_tour", {
+    test: true,
+    url: "/web#action=base_setup.action_general_configuration",
+    steps: () => [
+        {
+            content: "Open the approval matrix from the PSA Operations block",
+            trigger: 'button[name="action_open_approval_matrix"]',
+        },
+        {
+            content: "New rule",
+            trigger: ".o_list_button_add",
+            extra_trigger: '.o_breadcrumb:contains("Approval Matrix")',
+        },
+        {
+            content: "Rule name",
+            trigger: '.o_field_widget[name="name"] input',
+            run: "text Tour rule",
+        },
+        {
+            content: "Model",
+            trigger: 'div[name="model_id"] input',
+            run: "text Approval Request",
+        },
+        {
+            content: "Pick Approval Request",
+            trigger: 'div[name="model_id"] ul.ui-autocomplete a:contains("Approval Request")',
+        },
+        {
+            content: "First step",
+            trigger: 'div[name="step_ids"] td.o_field_x2many_list_row_add a[role="button"]',
+        },
+        {
+            content: "First step's name",
+            trigger: '.o_selected_row div[name="name"] input',
+            run: "text Team lead",
+        },
+        {
+            content: "First step's approver",
+            trigger: '.o_selected_row div[name="user_ids"] input',
+            run: "text Tour Approver 1",
+        },
+        {
+            content: "Pick the first approver",
+            trigger: 'div[name="user_ids"] ul.ui-autocomplete a:contains("Tour Approver 1")',
+        },
+        {
+            content: "Second step",
+            trigger: 'div[name="step_ids"] td.o_field_x2many_list_row_add a[role="button"]',
+            extra_trigger: '.o_field_many2many_tags .o_tag:contains("Tour Approver 1")',
+        },
+        {
+            content: "Second step comes after the first",
+            trigger: '.o_selected_row div[name="sequence"] input',
+            run: "text 20",
+        },
+        {
+            content: "Second step's name",
+            trigger: '.o_selected_row div[name="name"] input',
+            run: "text Finance",
+        },
+        {
+            content: "Second step's approver",
+            trigger: '.o_selected_row div[name="user_ids"] input',
+            run: "text Tour Approver 2",
+        },
+        {
+            content: "Pick the second approver",
+            trigger: 'div[name="user_ids"] ul.ui-autocomplete a:contains("Tour Approver 2")',
+        },
+        {
+            content: "Save the rule",
+            trigger: ".o_form_button_save",
+            extra_trigger: '.o_field_many2many_tags .o_tag:contains("Tour Approver 2")',
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_saved",
+            isCheck: true,
+        },
+    ],
+});
+
 // A requester files a request and submits it.
 tours.add("psa_approvals_submit_tour", {
     test: true,
