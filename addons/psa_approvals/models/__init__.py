@@ -2,6 +2,7 @@ from . import psa_record_link_mixin
 from . import psa_approval_rule
 from . import psa_approval_rule_step
 from . import psa_approval_mixin
+from . import psa_approval_mixin_view
 from . import psa_approval_review
 from . import psa_approval_review_cron
 from . import psa_approval_log

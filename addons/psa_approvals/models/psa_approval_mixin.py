@@ -16,7 +16,9 @@ class PsaApprovalMixin(models.AbstractModel):
     also inherit ``mail.thread``, where decisions are posted), adds its model to
     ``psa.approval.rule._get_approval_model_names()`` with ``super()``, and
     places the buttons ``action_request_approval``, ``action_approve`` and
-    ``action_reject`` in its form (see psa.approval.request's form).
+    ``action_reject`` in its form (see psa.approval.request's form), or sets
+    ``_approval_inject_form = True`` to have them injected with a status
+    ribbon and a Reviews tab (psa_approval_mixin_view).
 
     Class attributes:
 

@@ -16,6 +16,7 @@ class PsaApprovalTestDocument(models.Model):
     _approval_amount_field = "total"
     _approval_currency_field = "document_currency_id"
     _approval_guarded_fields = ["total"]
+    _approval_inject_form = True
 
     name = fields.Char()
     total = fields.Monetary(currency_field="document_currency_id")

@@ -62,3 +62,20 @@ class TestApprovalOnAnotherHost(PsaApprovalTestModelMixin, PsaApprovalsCommon):
             self._create_rule(
                 [{"user_ids": self.approver_1}], model="psa.approval.delegation"
             )
+
+    def test_buttons_ribbon_and_reviews_tab_are_injected_in_the_form(self):
+        arch = self.env["psa.approval.test.document"].get_view(view_type="form")["arch"]
+        for needle in (
+            'name="action_request_approval"',
+            'name="action_approve"',
+            'name="action_reject"',
+            'name="web_ribbon"',
+            'name="approval_review_ids"',
+        ):
+            self.assertIn(needle, arch)
+        placed = self.env["psa.approval.request"].get_view(view_type="form")["arch"]
+        self.assertEqual(
+            placed.count('name="action_request_approval"'),
+            1,
+            "a host's own buttons stay",
+        )
