@@ -1,7 +1,17 @@
+from datetime import date, datetime
+
 from markupsafe import escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+
+
+def json_safe(value):
+    """A field's write value as JSON can store it (dates become ISO text)."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
 
 EVENTS = [
     ("requested", "Requested"),
@@ -67,8 +77,11 @@ class PsaApprovalLog(models.Model):
             guarded = [
                 n for n in record._approval_guarded_fields if n in record._fields
             ]
+            # dates and datetimes as ISO text: the snapshot is stored as JSON
             snapshot = {
-                name: record._fields[name].convert_to_write(record[name], record)
+                name: json_safe(
+                    record._fields[name].convert_to_write(record[name], record)
+                )
                 for name in guarded
             }
             no_rule = self.env["psa.approval.rule"]

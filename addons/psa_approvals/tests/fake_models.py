@@ -15,7 +15,7 @@ class PsaApprovalTestDocument(models.Model):
 
     _approval_amount_field = "total"
     _approval_currency_field = "document_currency_id"
-    _approval_guarded_fields = ["total"]
+    _approval_guarded_fields = ["total", "date_due"]
     _approval_inject_form = True
 
     name = fields.Char()
@@ -24,6 +24,7 @@ class PsaApprovalTestDocument(models.Model):
         "res.currency", default=lambda self: self.env.company.currency_id
     )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    date_due = fields.Date()
     granted_count = fields.Integer()
     rejected_count = fields.Integer()
 

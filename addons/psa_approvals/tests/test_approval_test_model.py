@@ -45,6 +45,17 @@ class TestApprovalOnAnotherHost(PsaApprovalTestModelMixin, PsaApprovalsCommon):
         document.with_user(self.requester).name = "Renamed"
         self.assertEqual(document.granted_count, 1)
 
+    def test_guarded_date_is_snapshotted_in_the_log(self):
+        document = self._document(5000)
+        document.date_due = "2027-03-31"
+        document.action_request_approval()
+        log = self.env["psa.approval.log"].search(
+            [("res_model", "=", document._name), ("res_id", "=", document.id)]
+        )
+        self.assertEqual(log.snapshot, {"total": 5000.0, "date_due": "2027-03-31"})
+        document.with_user(self.requester).date_due = "2027-04-30"
+        self.assertEqual(document.approval_state, "draft", "date_due is guarded")
+
     def test_rejected_hook(self):
         document = self._document(5000)
         document.action_request_approval()
