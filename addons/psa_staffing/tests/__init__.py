@@ -1,0 +1,2 @@
+from . import test_capacity
+from . import test_allocation_booking
