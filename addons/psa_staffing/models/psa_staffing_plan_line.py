@@ -36,10 +36,6 @@ class PsaStaffingPlanLine(models.Model):
         "psa.allocation", "plan_line_id", string="Allocations"
     )
 
-    _sql_constraints = [
-        ("hours_positive", "CHECK(hours > 0)", "Hours must be positive."),
-    ]
-
     @api.depends("job_id", "hours")
     def _compute_display_name(self):
         for line in self:
@@ -48,6 +44,14 @@ class PsaStaffingPlanLine(models.Model):
                 hours=round(line.hours),
                 role=line._role_name(),
             )
+
+    @api.constrains("hours")
+    def _check_hours(self):
+        for line in self:
+            if line.hours <= 0:
+                raise ValidationError(
+                    _("Hours must be positive on %(name)s.", name=line.lead_id.name)
+                )
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

@@ -76,10 +76,6 @@ class PsaStaffingRequest(models.Model):
         compute="_compute_allocated_hours", string="Allocated (h)"
     )
 
-    _sql_constraints = [
-        ("hours_positive", "CHECK(hours > 0)", "Hours must be positive."),
-    ]
-
     @api.depends("project_id", "lead_id")
     def _compute_company_id(self):
         for request in self:
@@ -99,6 +95,14 @@ class PsaStaffingRequest(models.Model):
         )
         for request in self:
             request.allocated_hours = groups.get(request._origin, 0.0)
+
+    @api.constrains("hours")
+    def _check_hours(self):
+        for request in self:
+            if request.hours <= 0:
+                raise ValidationError(
+                    _("Hours must be positive on %(name)s.", name=request.name)
+                )
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

@@ -1,2 +1,3 @@
 from . import test_capacity
 from . import test_allocation_booking
+from . import test_staffing_request
