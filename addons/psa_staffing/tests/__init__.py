@@ -1,3 +1,4 @@
 from . import test_capacity
 from . import test_allocation_booking
 from . import test_staffing_request
+from . import test_staffing_plan
