@@ -7,6 +7,7 @@ from . import psa_staffing_candidate
 from . import psa_staffing_plan_line
 from . import psa_staffing_bench
 from . import psa_approval_rule
+from . import psa_exception
 from . import crm_lead
 from . import sale_order
 from . import res_config_settings

@@ -92,6 +92,7 @@ class CrmLead(models.Model):
         self._psa_provisional_allocations().filtered(
             lambda a: not a.request_id
         ).unlink()
+        at_risk, covered = [], []
         for lead in self.sudo():
             lines = lead.staffing_plan_line_ids.filtered(
                 lambda line: not line.request_id
@@ -107,6 +108,7 @@ class CrmLead(models.Model):
                 else _("Covered")
             )
             lead.staffing_verdict = verdict
+            (at_risk if short else covered).append(lead.id)
             lead.message_post(
                 body=_(
                     "Staffing capacity check: %(verdict)s (%(count)s provisional "
@@ -115,6 +117,22 @@ class CrmLead(models.Model):
                     count=len(lines.allocation_ids),
                 )
             )
+        exceptions = self.env["psa.exception"]
+        exceptions._open_exceptions(
+            self.browse(at_risk),
+            "staffing_at_risk",
+            lambda lead: _(
+                "Staffing at risk on %(lead)s: %(verdict)s",
+                lead=lead.name,
+                verdict=lead.staffing_verdict,
+            ),
+            owner=lambda lead: lead.user_id,
+        )
+        exceptions._close_exceptions(
+            self.browse(covered),
+            "staffing_at_risk",
+            _("Covered by a new capacity check."),
+        )
 
     def _psa_provisional_allocations(self):
         return (
@@ -152,6 +170,9 @@ class CrmLead(models.Model):
             allocations.filtered(lambda a: not a.project_id).project_id = project
         for request in requests.filtered(lambda r: r.allocated_hours >= r.hours):
             request.state = "staffed"
+        self.env["psa.exception"]._close_exceptions(
+            self, "staffing_at_risk", _("Deal won: staffing requests created.")
+        )
         to_submit = allocations.filtered(
             lambda a: a.approval_state in ("draft", "rejected")
         )
@@ -184,3 +205,6 @@ class CrmLead(models.Model):
                     )
                 )
         allocations.unlink()
+        self.env["psa.exception"]._close_exceptions(
+            self, "staffing_at_risk", _("Deal lost.")
+        )

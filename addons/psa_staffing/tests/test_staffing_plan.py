@@ -84,6 +84,24 @@ class TestStaffingPlan(PsaStaffingCommon):
             "At risk: 82 h short", lead.message_ids[:1].body, "logged in the chatter"
         )
 
+    def test_at_risk_opens_an_exception_closed_when_covered(self):
+        lead = self._lead(probability=80.0)
+        Exception_ = self.env["psa.exception"]
+        domain = [
+            ("kind", "=", "staffing_at_risk"),
+            ("res_model", "=", "crm.lead"),
+            ("res_id", "=", lead.id),
+        ]
+        exception = Exception_.search(domain)
+        self.assertEqual(exception.state, "open")
+        self.assertEqual(exception.owner_id, self.salesman)
+        self.assertIn("82 h short of Senior Consultant", exception.name)
+        lead.staffing_plan_line_ids.hours = 150.0
+        lead.with_user(self.salesman).action_check_staffing_capacity()
+        self.assertEqual(lead.staffing_verdict, "Covered")
+        self.assertEqual(exception.state, "resolved")
+        self.assertEqual(exception.resolution_note, "Covered by a new capacity check.")
+
     def test_covered_plan(self):
         lead = self._lead(hours=100.0, probability=80.0)
         self.assertEqual(lead.staffing_verdict, "Covered")
