@@ -29,6 +29,9 @@
         "views/psa_staffing_menus.xml",
     ],
     "demo": ["demo/psa_staffing_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["psa_staffing/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }
