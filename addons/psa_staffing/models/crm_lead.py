@@ -36,18 +36,20 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         leads = super().create(vals_list)
         threshold = self._psa_capacity_probability()
-        leads.filtered(
+        # sudo: whoever creates the lead (a web form, an import) may not read plans
+        leads.sudo().filtered(
             lambda lead: (
                 lead.staffing_plan_line_ids
                 and lead.active
                 and lead.probability >= threshold
                 and not lead.stage_id.is_won
             )
-        )._psa_check_staffing_capacity()
+        ).with_env(leads.env)._psa_check_staffing_capacity()
         return leads
 
     def write(self, vals):
-        planned = self.filtered("staffing_plan_line_ids")
+        # sudo: whoever writes the lead (a web form, an import) may not read plans
+        planned = self.sudo().filtered("staffing_plan_line_ids").with_env(self.env)
         before = {
             lead.id: (lead.probability, lead.stage_id.is_won, lead.active)
             for lead in planned

@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .common import MARCH_2027, PsaStaffingCommon
 
@@ -194,3 +194,28 @@ class TestStaffingPlan(PsaStaffingCommon):
                 with self.env.cr.savepoint():
                     Line.create({**line_vals, **vals})
         self.assertEqual(len(lead.staffing_plan_line_ids), 1)
+
+    def test_plan_access(self):
+        lead = self._lead(probability=80.0)
+        line = lead.staffing_plan_line_ids
+        other_salesman = self._create_user(
+            "psa_other_salesman", "sales_team.group_sale_salesman"
+        )
+        with self.assertRaises(AccessError):
+            line.with_user(other_salesman).read(["hours"])
+        with self.assertRaises(AccessError):
+            line.with_user(self.consultant_user).read(["hours"])
+        with self.assertRaises(AccessError):
+            self.env["psa.staffing.plan.line"].with_user(self.consultant_user).create(
+                {
+                    "lead_id": lead.id,
+                    "hours": 10.0,
+                    "date_start": MARCH_2027[0],
+                    "date_end": MARCH_2027[1],
+                }
+            )
+        bookings = self._bookings(lead)
+        with self.assertRaises(AccessError):
+            bookings.with_user(self.salesman).action_confirm()
+        with self.assertRaises(AccessError):
+            bookings.with_user(self.salesman).unlink()

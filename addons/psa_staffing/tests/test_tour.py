@@ -19,7 +19,12 @@ class TestStaffingTour(PsaStaffingFactory, HttpCase):
             "project.group_project_user",
         )
         cls.pm.password = cls.pm.login
-        cls.ada = cls._create_employee("Tour Ada")
+        cls.salesman = cls._create_user(
+            "tour_staffing_sales", "sales_team.group_sale_salesman"
+        )
+        cls.salesman.password = cls.salesman.login
+        cls.senior = cls.env["hr.job"].create({"name": "Tour Senior"})
+        cls.ada = cls._create_employee("Tour Ada", job_id=cls.senior.id)
         cls._give_skill(cls.ada, cls.python, "Expert")
         project = cls.env["project.project"].create(
             {"name": "Tour project", "user_id": cls.pm.id}
@@ -43,3 +48,34 @@ class TestStaffingTour(PsaStaffingFactory, HttpCase):
         self.assertEqual(allocation.hours, 40.0)
         self.assertEqual(allocation.booking_state, "confirmed")
         self.assertEqual(self.request.state, "staffed")
+
+    def test_check_plan_from_opportunity(self):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour deal",
+                "type": "opportunity",
+                "probability": 20.0,
+                "user_id": self.salesman.id,
+                "staffing_plan_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "job_id": self.senior.id,
+                            "hours": 40.0,
+                            "date_start": MARCH_2027[0],
+                            "date_end": MARCH_2027[1],
+                        },
+                    )
+                ],
+            }
+        )
+        self.start_tour(
+            f"/web#model=crm.lead&id={lead.id}&view_type=form",
+            "psa_staffing_plan_tour",
+            login="tour_staffing_sales",
+        )
+        self.assertEqual(lead.staffing_verdict, "Covered")
+        booking = self.env["psa.allocation"].search([("lead_id", "=", lead.id)])
+        self.assertEqual(booking.employee_id, self.ada)
+        self.assertEqual(booking.booking_state, "provisional")

@@ -42,3 +42,22 @@ tours.add("psa_staffing_book_tour", {
         },
     ],
 });
+
+// A salesperson checks the staffing plan of an opportunity from its form.
+tours.add("psa_staffing_plan_tour", {
+    test: true,
+    steps: () => [
+        { content: "Staffing Plan tab", trigger: 'a.nav-link:contains("Staffing Plan")' },
+        {
+            content: "The plan line is listed",
+            trigger: '.o_field_widget[name="staffing_plan_line_ids"] .o_data_row:contains("Senior")',
+            isCheck: true,
+        },
+        { content: "Check capacity", trigger: 'button[name="action_check_staffing_capacity"]' },
+        {
+            content: "The verdict is shown",
+            trigger: '.o_field_widget[name="staffing_verdict"]:contains("Covered")',
+            isCheck: true,
+        },
+    ],
+});
