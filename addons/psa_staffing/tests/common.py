@@ -50,7 +50,7 @@ class PsaStaffingFactory(PsaApprovalsFactory):
                 "user_id": user.id if user else False,
                 "company_id": company.id,
                 "resource_calendar_id": vals.pop("calendar", cls.calendar).id,
-                "tz": "UTC",
+                "tz": vals.pop("tz", "UTC"),
                 **vals,
             }
         )

@@ -15,6 +15,15 @@ class TestCapacity(PsaStaffingCommon):
         self.assertEqual(allocation.load_percent, 50.0)
         self.assertEqual(allocation.company_id, self.consultant.company_id)
 
+    def test_days_counted_in_the_employee_time_zone(self):
+        calendar = self._create_calendar("Auckland 40h")
+        calendar.tz = "Pacific/Auckland"
+        kiwi = self._create_employee("Kiwi", calendar=calendar, tz="Pacific/Auckland")
+        allocation = self._allocate(kiwi, hours=92.0)
+        self.assertEqual(allocation.capacity_hours, MARCH_2027_HOURS)
+        week = self._allocate(kiwi, hours=8.0, period=FIRST_WEEK)
+        self.assertEqual(week.capacity_hours, 40.0)
+
     def test_validated_leave_lowers_capacity(self):
         leave_type = self.env["hr.leave.type"].create(
             {

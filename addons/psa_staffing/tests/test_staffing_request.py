@@ -28,6 +28,10 @@ class TestStaffingRequest(PsaStaffingCommon):
             }
         )
 
+    def setUp(self):
+        super().setUp()
+        self.staff = self.env["hr.employee"].search_count([])
+
     def _request(self, user=None, **vals):
         return (
             self.env["psa.staffing.request"]
@@ -89,6 +93,32 @@ class TestStaffingRequest(PsaStaffingCommon):
         )
         self.assertGreater(best.score, busy.score)
         self.assertGreater(busy.score, weak.score)
+
+    def test_ranking_query_count_does_not_grow_with_staff(self):
+        """Ranking costs the same queries for 3 or 9 more employees: skills,
+        loads and calendars are read in batches."""
+        request = self._request()
+        ranking = self.env["psa.staffing.candidate"].with_user(self.project_manager)
+
+        def rank():
+            self.env.invalidate_all()
+            return ranking._rank(
+                request.company_id,
+                request.date_start,
+                request.date_end,
+                request.hours,
+                request.skill_ids,
+                job=request.job_id,
+            )
+
+        rank()  # warm the registry caches (access rules, views) once
+        for count in (3, 9):
+            while self.env["hr.employee"].search_count([]) < self.staff + count:
+                employee = self._create_employee(f"Extra {count}")
+                self._give_skill(employee, self.python, "Intermediate")
+            with self.assertQueryCount(__system__=29):
+                ranked = rank()
+            self.assertEqual(ranked[0]["employee"], self.consultant)
 
     def test_cost_rate_only_for_hr_users(self):
         request = self._request(user=self.hr_officer)
