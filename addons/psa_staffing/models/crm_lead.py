@@ -34,6 +34,7 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """Check the plan of leads created at or above the threshold."""
         leads = super().create(vals_list)
         threshold = self._psa_capacity_probability()
         # sudo: whoever creates the lead (a web form, an import) may not read plans
@@ -48,6 +49,8 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        """Check the plan when the probability reaches the threshold, staff
+        it when the deal is won, release it when the deal is lost."""
         # sudo: whoever writes the lead (a web form, an import) may not read plans
         planned = self.sudo().filtered("staffing_plan_line_ids").with_env(self.env)
         before = {
@@ -86,13 +89,14 @@ class CrmLead(models.Model):
         line and write the verdict ("Covered" or "At risk: ...") on the lead.
 
         Bookings of a previous check that no request took over are released
-        first, so the check can run again after the plan changed.
+        first, so the check can run again after the plan changed; bookings
+        made by hand on the opportunity stay.
         """
         if not self:
             return
         # sudo: the salesperson moving the deal does not manage staff bookings
         self._psa_provisional_allocations().filtered(
-            lambda a: not a.request_id
+            lambda a: a.plan_line_id and not a.request_id
         ).unlink()
         at_risk, covered = [], []
         for lead in self.sudo():
@@ -166,8 +170,10 @@ class CrmLead(models.Model):
                 lambda r: not r.project_id
             ).project_id = project
         allocations = self._psa_provisional_allocations()
-        for allocation in allocations.filtered("plan_line_id"):
-            allocation.request_id = allocation.plan_line_id.request_id
+        for line in leads.staffing_plan_line_ids:
+            allocations.filtered(
+                lambda a, line=line: a.plan_line_id == line
+            ).request_id = line.request_id
         if project:
             allocations.filtered(lambda a: not a.project_id).project_id = project
         for request in requests.filtered(lambda r: r.allocated_hours >= r.hours):

@@ -259,6 +259,7 @@ class PsaAllocation(models.Model):
                 )
 
     def unlink(self):
+        """Cancel the reviews still open on released bookings."""
         reviews = (
             self.env["psa.approval.review"]
             .sudo()

@@ -15,6 +15,7 @@ class PsaStaffingPeriodMixin(models.AbstractModel):
     _approval_period_fields = ["date_start", "date_end"]
 
     def write(self, vals):
+        """Reset pending or approved records whose dates change."""
         moved_fields = sorted(set(self._approval_period_fields) & set(vals))
         # the approval mixin resets already when a guarded field changes too
         if moved_fields and not set(self._approval_guarded_fields) & set(vals):

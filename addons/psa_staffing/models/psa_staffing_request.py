@@ -150,6 +150,7 @@ class PsaStaffingRequest(models.Model):
         return True
 
     def action_draft(self):
+        """Reset a cancelled request to draft, to open it again."""
         self.write({"state": "draft"})
         return True
 

@@ -111,9 +111,17 @@ class TestStaffingPlan(PsaStaffingCommon):
 
     def test_check_again_replaces_previous_bookings(self):
         lead = self._lead(hours=100.0, probability=80.0)
+        by_hand = self._allocate(
+            self.colleague,
+            hours=10.0,
+            project=self.env["project.project"],
+            lead_id=lead.id,
+        )
         lead.staffing_plan_line_ids.hours = 120.0
         lead.action_check_staffing_capacity()
-        self.assertEqual(self._bookings(lead).hours, 120.0)
+        bookings = self._bookings(lead)
+        self.assertEqual(bookings.filtered("plan_line_id").hours, 120.0)
+        self.assertIn(by_hand, bookings, "a booking made by hand stays")
 
     def test_threshold_from_settings(self):
         settings = self.env["res.config.settings"].create(
