@@ -258,6 +258,34 @@ class PsaAllocation(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        """A change that resets the approval of a confirmed booking sends it
+        back to provisional in the same write: it is confirmed again against
+        the new load."""
+        changed = set(self._approval_guarded_fields + self._approval_period_fields)
+        approved = (
+            self.filtered(
+                lambda a: (
+                    a.booking_state == "confirmed" and a.approval_state == "approved"
+                )
+            )
+            if changed & set(vals) and vals.get("booking_state") != "confirmed"
+            else self.browse()
+        )
+        if not approved:
+            return super().write(vals)
+        others = self - approved
+        if others:
+            super(PsaAllocation, others).write(vals)
+        res = super(PsaAllocation, approved).write(
+            dict(vals, booking_state="provisional")
+        )
+        for allocation in approved:
+            allocation.message_post(
+                body=_("Changed after approval: back to provisional.")
+            )
+        return res
+
     def unlink(self):
         """Cancel the reviews still open on released bookings."""
         reviews = (

@@ -63,6 +63,23 @@ class TestAllocationBooking(PsaStaffingCommon):
         with self.assertRaisesRegex(ValidationError, "Booking"):
             allocation.write({"hours": self._hours_for_load(120)})
 
+    def test_change_after_approval_back_to_provisional(self):
+        self._create_rule(steps=[{"user_ids": self.approver}])
+        allocation = self._allocate(hours=self._hours_for_load(90))
+        allocation.action_confirm()
+        allocation.with_user(self.approver).action_approve()
+        self.assertEqual(allocation.booking_state, "confirmed")
+        allocation.write({"hours": self._hours_for_load(95)})
+        self.assertEqual(allocation.approval_state, "draft")
+        self.assertEqual(allocation.booking_state, "provisional")
+        allocation.action_confirm()
+        self.assertEqual(allocation.approval_state, "pending")
+        allocation.with_user(self.approver).action_approve()
+        self.assertEqual(allocation.booking_state, "confirmed")
+        allocation.write({"date_end": allocation.date_end.replace(day=30)})
+        self.assertEqual(allocation.approval_state, "draft", "dates are guarded")
+        self.assertEqual(allocation.booking_state, "provisional")
+
     def test_consultant_sees_only_own_allocations(self):
         own = self._allocate(hours=10.0)
         other = self._allocate(self.colleague, hours=10.0)
