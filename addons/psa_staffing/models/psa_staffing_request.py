@@ -129,6 +129,24 @@ class PsaStaffingRequest(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        """A change that resets the approval of an open request sends it back
+        to draft in the same write: it is opened again through the matrix."""
+        changed = set(self._approval_guarded_fields + self._approval_period_fields)
+        reopened = (
+            self.filtered(
+                lambda r: r.state == "open" and r.approval_state == "approved"
+            )
+            if changed & set(vals) and "state" not in vals
+            else self.browse()
+        )
+        if not reopened:
+            return super().write(vals)
+        others = self - reopened
+        if others:
+            super(PsaStaffingRequest, others).write(vals)
+        return super(PsaStaffingRequest, reopened).write(dict(vals, state="draft"))
+
     def action_open(self):
         """Open the request for staffing, through the matrix unless approved."""
         drafts = self.filtered(lambda r: r.state == "draft")

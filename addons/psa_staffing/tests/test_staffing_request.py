@@ -167,8 +167,14 @@ class TestStaffingRequest(PsaStaffingCommon):
         request = self._request()
         request.with_user(self.project_manager).action_open()
         self.assertEqual(request.approval_state, "approved")
+        self.assertEqual(request.state, "open")
         request.with_user(self.project_manager).date_end = date(2027, 4, 30)
         self.assertEqual(request.approval_state, "draft")
+        self.assertEqual(request.state, "draft", "opened again through the matrix")
+        request.with_user(self.project_manager).action_open()
+        request.with_user(self.project_manager).hours = 120.0
+        self.assertEqual(request.approval_state, "draft")
+        self.assertEqual(request.state, "draft")
 
     def test_cancel_releases_provisional_bookings(self):
         request = self._request()
