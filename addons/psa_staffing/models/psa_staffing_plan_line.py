@@ -102,7 +102,6 @@ class PsaStaffingPlanLine(models.Model):
     def _book_free_capacity(self):
         """Book the best matching employees provisionally on their free hours;
         write the shortfall and the verdict. Returns the allocations."""
-        allocation_vals = []
         ranking = self.env["psa.staffing.candidate"]
         for line in self:
             ranked = ranking._rank(
@@ -113,23 +112,20 @@ class PsaStaffingPlanLine(models.Model):
                 line.skill_ids,
                 job=line.job_id,
             )
-            remaining = line.hours
+            vals_list, remaining = [], line.hours
             for candidate in filter(line._match, ranked):
-                take = round(min(candidate["free"], remaining), 2)
-                if take < 1.0:
-                    continue
-                allocation_vals.append(line._prepare_allocation_vals(candidate, take))
-                remaining -= take
                 if remaining < 1.0:
                     break
-            line.shortfall_hours = max(round(remaining), 0)
+                take = round(min(candidate["free"], remaining), 2)
+                if take >= 1.0:
+                    vals_list.append(line._prepare_allocation_vals(candidate, take))
+                    remaining -= take
+            # created line by line: the next line's ranking must see them
+            self.env["psa.allocation"].sudo().create(vals_list)
+            line.shortfall_hours = round(remaining) if remaining >= 1.0 else 0.0
             line.verdict = (
-                _("Covered") if not line.shortfall_hours else line._shortfall_text()
+                line._shortfall_text() if line.shortfall_hours else _("Covered")
             )
-            # the next line's ranking must see these bookings
-            if allocation_vals:
-                self.env["psa.allocation"].sudo().create(allocation_vals)
-                allocation_vals = []
         return self.allocation_ids
 
     def _prepare_allocation_vals(self, candidate, hours):
