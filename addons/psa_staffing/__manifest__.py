@@ -1,0 +1,37 @@
+{
+    "name": "PSA Staffing",
+    "summary": "Staffing plans on opportunities, staffing requests with ranked "
+    "candidates, allocations checked against capacity",
+    "version": "17.0.1.0.0",
+    "category": "Services/Project",
+    "author": "PSA Operations",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "maintainers": ["psa-operations"],
+    "depends": [
+        "psa_approvals",
+        "sale_crm",
+        "sale_project",
+        "hr_timesheet",
+        "hr_holidays",
+        "hr_skills",
+        "purchase",
+    ],
+    "data": [
+        "security/psa_staffing_groups.xml",
+        "security/ir.model.access.csv",
+        "security/psa_staffing_security.xml",
+        "views/psa_allocation_views.xml",
+        "views/psa_staffing_request_views.xml",
+        "views/psa_staffing_bench_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/psa_staffing_menus.xml",
+    ],
+    "demo": ["demo/psa_staffing_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["psa_staffing/static/tests/tours/*.js"],
+    },
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,7 @@
+from . import test_capacity
+from . import test_allocation_booking
+from . import test_allocation_form
+from . import test_staffing_request
+from . import test_staffing_plan
+from . import test_staffing_bench
+from . import test_tour
