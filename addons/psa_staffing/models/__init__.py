@@ -11,3 +11,6 @@ from . import psa_exception
 from . import crm_lead
 from . import sale_order
 from . import res_config_settings
+from . import res_partner
+from . import psa_subcontract_request
+from . import psa_overtime_request

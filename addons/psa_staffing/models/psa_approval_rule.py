@@ -8,4 +8,6 @@ class PsaApprovalRule(models.Model):
         return super()._get_approval_model_names() + [
             "psa.allocation",
             "psa.staffing.request",
+            "psa.subcontract.request",
+            "psa.overtime.request",
         ]

@@ -5,3 +5,4 @@ from . import test_staffing_request
 from . import test_staffing_plan
 from . import test_staffing_bench
 from . import test_tour
+from . import test_subcontract_overtime
