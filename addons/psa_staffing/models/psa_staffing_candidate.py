@@ -1,9 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-# Weights of the score (out of 100): skills first, then free capacity, then
-# current utilization, then the role.
-SCORE_WEIGHTS = {"skills": 45.0, "capacity": 30.0, "utilization": 15.0, "role": 10.0}
+# Weights of the score (out of 100): skills first, then free capacity and the
+# requested role, then current utilization. The role weighs more than the
+# utilization so that a person of another role never outranks a free enough
+# person of the requested one merely for being less busy.
+SCORE_WEIGHTS = {"skills": 40.0, "capacity": 25.0, "role": 25.0, "utilization": 10.0}
 
 
 class PsaStaffingCandidate(models.TransientModel):

@@ -46,7 +46,7 @@ class PsaSubcontractRequest(models.Model):
     )
     justification = fields.Text(required=True)
     user_id = fields.Many2one(
-        "res.users", string="Requested By", default=lambda self: self.env.user
+        "res.users", string="Requester", default=lambda self: self.env.user
     )
     company_id = fields.Many2one(
         "res.company",

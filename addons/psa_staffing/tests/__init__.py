@@ -6,3 +6,4 @@ from . import test_staffing_plan
 from . import test_staffing_bench
 from . import test_tour
 from . import test_subcontract_overtime
+from . import test_tour_over_allocation
