@@ -36,6 +36,7 @@
     "demo": [
         "demo/psa_staffing_demo.xml",
         "demo/psa_staffing_regulated_demo.xml",
+        "demo/psa_staffing_firm_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["psa_staffing/static/tests/tours/*.js"],
