@@ -82,8 +82,10 @@ class TestApprovalCron(PsaApprovalsCommon):
         Review = self.env["psa.approval.review"]
         later = fields.Datetime.now() + timedelta(hours=25)
         with freeze_time(later):
+            # due "today" in the reviewer's time zone, not in UTC
+            today = fields.Date.context_today(Review)
             Review._cron_remind()
-            self.assertEqual(activity.date_deadline, later.date())
-            activity.date_deadline = later.date() + timedelta(days=3)
+            self.assertEqual(activity.date_deadline, today)
+            activity.date_deadline = today + timedelta(days=3)
             Review._cron_remind()  # already reminded in this interval
-            self.assertEqual(activity.date_deadline, later.date() + timedelta(days=3))
+            self.assertEqual(activity.date_deadline, today + timedelta(days=3))
