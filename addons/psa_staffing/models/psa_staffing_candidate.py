@@ -6,6 +6,9 @@ from odoo.exceptions import AccessError, UserError
 # utilization so that a person of another role never outranks a free enough
 # person of the requested one merely for being less busy.
 SCORE_WEIGHTS = {"skills": 40.0, "capacity": 25.0, "role": 25.0, "utilization": 10.0}
+# Weighed only when the request names a work location; the score is then
+# scaled back to 100, so a request without location ranks as before.
+LOCATION_WEIGHT = 10.0
 
 
 class PsaStaffingCandidate(models.TransientModel):
@@ -22,6 +25,7 @@ class PsaStaffingCandidate(models.TransientModel):
     company_id = fields.Many2one(related="request_id.company_id")
     employee_id = fields.Many2one("hr.employee", required=True, ondelete="cascade")
     job_id = fields.Many2one("hr.job", string="Job Position")
+    work_location_id = fields.Many2one("hr.work.location")
     score = fields.Float(digits=(5, 1))
     skill_match = fields.Float(string="Skill Match (%)", digits=(5, 0))
     meets_skills = fields.Boolean(string="Meets Every Skill")
@@ -32,10 +36,12 @@ class PsaStaffingCandidate(models.TransientModel):
     reason = fields.Text()
 
     @api.model
-    def _rank(self, company, date_from, date_to, hours, skills, job=None):
+    def _rank(
+        self, company, date_from, date_to, hours, skills, job=None, location=None
+    ):
         """Employees of ``company`` with working hours, scored for the demand,
         best first, as dicts (employee, score, reason...); ``skills`` are
-        psa.staffing.request.skill records."""
+        psa.staffing.request.skill records, ``location`` a hr.work.location."""
         # sudo: skills, calendars and loads of colleagues are not on the public
         # employee profile; only names and scores leave this method.
         employees = (
@@ -57,13 +63,17 @@ class PsaStaffingCandidate(models.TransientModel):
         ranked = []
         for employee, (capacity, allocated) in zip(employees, loads, strict=True):
             ranked.append(
-                self._score(employee, capacity, allocated, hours, skills, job, levels)
+                self._score(
+                    employee, capacity, allocated, hours, skills, job, levels, location
+                )
             )
         ranked.sort(key=lambda c: (-c["score"], c["employee"].name))
         return ranked
 
     @api.model
-    def _score(self, employee, capacity, allocated, hours, skills, job, levels):
+    def _score(
+        self, employee, capacity, allocated, hours, skills, job, levels, location=None
+    ):
         """Score one employee and say why, in words."""
         fractions, words = [], []
         for line in skills:
@@ -90,6 +100,21 @@ class PsaStaffingCandidate(models.TransientModel):
             + SCORE_WEIGHTS["utilization"] * (1.0 - min(1.0, utilization))
             + SCORE_WEIGHTS["role"] * role_match
         )
+        if location:
+            same_place = employee.work_location_id == location
+            score = (
+                (score + LOCATION_WEIGHT * same_place)
+                * 100.0
+                / (100.0 + LOCATION_WEIGHT)
+            )
+            words.append(
+                _("Works at %(place)s", place=location.name)
+                if same_place
+                else _(
+                    "Works elsewhere: %(place)s",
+                    place=employee.work_location_id.name or _("no work location"),
+                )
+            )
         if job:
             words.insert(
                 0,
@@ -127,6 +152,7 @@ class PsaStaffingCandidate(models.TransientModel):
                 "request_id": request.id,
                 "employee_id": cand["employee"].id,
                 "job_id": cand["employee"].job_id.id,
+                "work_location_id": cand["employee"].work_location_id.id,
                 "score": cand["score"],
                 "skill_match": cand["skill_match"],
                 "meets_skills": cand["meets_skills"],

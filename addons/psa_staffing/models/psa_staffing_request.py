@@ -1,6 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# The best candidates listed for a request: a person chooses among the first
+# few; listing a whole firm of thousands would only slow the screen down.
+CANDIDATES_SHOWN = 100
+
 REQUEST_STATES = [
     ("draft", "Draft"),
     ("open", "Open"),
@@ -36,6 +40,10 @@ class PsaStaffingRequest(models.Model):
         "psa.staffing.plan.line", index=True, ondelete="set null"
     )
     job_id = fields.Many2one("hr.job", string="Role", tracking=True)
+    work_location_id = fields.Many2one(
+        "hr.work.location",
+        help="Where the work is done: candidates working there rank higher.",
+    )
     skill_ids = fields.One2many(
         "psa.staffing.request.skill", "request_id", string="Required Skills"
     )
@@ -193,8 +201,11 @@ class PsaStaffingRequest(models.Model):
             self.hours,
             self.skill_ids,
             job=self.job_id,
+            location=self.work_location_id,
         )
-        candidates.create(candidates._prepare_candidate_vals(self, ranked))
+        candidates.create(
+            candidates._prepare_candidate_vals(self, ranked[:CANDIDATES_SHOWN])
+        )
         return {
             "type": "ir.actions.act_window",
             "name": _("Candidates for %(name)s", name=self.name),

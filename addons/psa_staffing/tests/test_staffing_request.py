@@ -1,7 +1,9 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..models import psa_staffing_request as staffing_request
 from .common import MARCH_2027, PsaStaffingCommon
 
 
@@ -93,6 +95,34 @@ class TestStaffingRequest(PsaStaffingCommon):
         )
         self.assertGreater(best.score, busy.score)
         self.assertGreater(busy.score, weak.score)
+
+    def test_only_the_best_candidates_are_listed(self):
+        request = self._request()
+        with patch.object(staffing_request, "CANDIDATES_SHOWN", 2):
+            action = request.action_find_candidates()
+        listed = self.env["psa.staffing.candidate"].search(action["domain"])
+        self.assertEqual(len(listed), 2)
+        self.assertEqual(listed[0].employee_id, self.consultant)
+
+    def test_work_location_ranks_people_on_site_higher(self):
+        """With a work location on the request, a colleague on site overtakes
+        an equally good one elsewhere, and the reason says where each works."""
+        site = self.env["hr.work.location"].create(
+            {"name": "Client site Ghent", "address_id": self.env.company.partner_id.id}
+        )
+        self.colleague.work_location_id = site
+        without = self._candidates(self._request())
+        self.assertNotIn("Works", without[0].reason)
+        candidates = self._candidates(self._request(work_location_id=site.id))
+        by_employee = {c.employee_id: c for c in candidates}
+        self.assertIn("Works at Client site Ghent", by_employee[self.colleague].reason)
+        self.assertIn("Works elsewhere", by_employee[self.consultant].reason)
+        self.assertGreater(
+            by_employee[self.colleague].score,
+            {c.employee_id: c for c in without}[self.colleague].score,
+        )
+        self.assertEqual(by_employee[self.colleague].work_location_id, site)
+        self.assertLessEqual(max(candidates.mapped("score")), 100.0)
 
     def test_ranking_query_count_does_not_grow_with_staff(self):
         """Ranking costs the same queries for 3 or 9 more employees: skills,
