@@ -10,6 +10,7 @@
     "maintainers": ["psa-operations"],
     "depends": [
         "psa_approvals",
+        "base_automation",
         "sale_crm",
         "sale_project",
         "hr_timesheet",
@@ -22,6 +23,7 @@
         "security/ir.model.access.csv",
         "security/psa_staffing_security.xml",
         "security/psa_staffing_purchase_security.xml",
+        "data/psa_staffing_automation.xml",
         "views/psa_allocation_views.xml",
         "views/psa_staffing_request_views.xml",
         "views/psa_staffing_bench_views.xml",

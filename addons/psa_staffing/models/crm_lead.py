@@ -1,12 +1,13 @@
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 
 
 class CrmLead(models.Model):
     """Staffing plan on opportunities.
 
-    When the probability reaches the threshold of Settings (default 70%),
-    ``_psa_check_staffing_capacity`` books free capacity provisionally and
-    writes a verdict; won creates the staffing requests and submits the
+    Three Automation Rules (data/psa_staffing_automation.xml) call these
+    methods: when the probability reaches the threshold of Settings (default
+    70%), ``_psa_check_staffing_capacity`` books free capacity provisionally
+    and writes a verdict; won creates the staffing requests and submits the
     provisional bookings for confirmation; lost releases them.
     """
 
@@ -22,62 +23,6 @@ class CrmLead(models.Model):
     staffing_allocation_ids = fields.One2many(
         "psa.allocation", "lead_id", string="Staff Bookings"
     )
-
-    @api.model
-    def _psa_capacity_probability(self):
-        """Probability (%) from which the staffing plan is checked and booked."""
-        return float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("psa_staffing.capacity_check_probability", 70)
-        )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        """Check the plan of leads created at or above the threshold."""
-        leads = super().create(vals_list)
-        threshold = self._psa_capacity_probability()
-        # sudo: whoever creates the lead (a web form, an import) may not read plans
-        leads.sudo().filtered(
-            lambda lead: (
-                lead.staffing_plan_line_ids
-                and lead.active
-                and lead.probability >= threshold
-                and not lead.stage_id.is_won
-            )
-        ).with_env(leads.env)._psa_check_staffing_capacity()
-        return leads
-
-    def write(self, vals):
-        """Check the plan when the probability reaches the threshold, staff
-        it when the deal is won, release it when the deal is lost."""
-        # sudo: whoever writes the lead (a web form, an import) may not read plans
-        planned = self.sudo().filtered("staffing_plan_line_ids").with_env(self.env)
-        before = {
-            lead.id: (lead.probability, lead.stage_id.is_won, lead.active)
-            for lead in planned
-        }
-        res = super().write(vals)
-        if not planned:
-            return res
-        threshold = self._psa_capacity_probability()
-        won, lost, check = self.browse(), self.browse(), self.browse()
-        for lead in planned:
-            probability, was_won, was_active = before[lead.id]
-            if was_active and not lead.active:
-                lost |= lead
-            elif lead.stage_id.is_won and not was_won:
-                won |= lead
-            elif (
-                lead.active
-                and not lead.stage_id.is_won
-                and probability < threshold <= lead.probability
-            ):
-                check |= lead
-        check._psa_check_staffing_capacity()
-        won._psa_staffing_on_won()
-        lost._psa_staffing_release()
-        return res
 
     def action_check_staffing_capacity(self):
         """Button: run the capacity check of the staffing plan now."""

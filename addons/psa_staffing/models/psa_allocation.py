@@ -83,6 +83,13 @@ class PsaAllocation(models.Model):
         required=True,
         index=True,
     )
+    forecast_hours = fields.Float(
+        string="Forecast (h)",
+        compute="_compute_forecast_hours",
+        store=True,
+        help="Hours expected to be worked: a provisional booking on an "
+        "opportunity counts at the opportunity's probability.",
+    )
     capacity_hours = fields.Float(
         string="Capacity (h)",
         compute="_compute_load",
@@ -119,6 +126,20 @@ class PsaAllocation(models.Model):
         )
         for allocation, (hours, _booked) in zip(by_percent, capacity, strict=True):
             allocation.hours = round(hours * allocation.percent / 100.0, 2)
+
+    @api.depends("hours", "booking_state", "lead_id.probability", "project_id")
+    def _compute_forecast_hours(self):
+        for allocation in self:
+            weighted = (
+                allocation.booking_state == "provisional"
+                and allocation.lead_id
+                and not allocation.project_id
+            )
+            allocation.forecast_hours = (
+                allocation.hours * allocation.lead_id.probability / 100.0
+                if weighted
+                else allocation.hours
+            )
 
     @api.depends("employee_id", "date_start", "date_end", "hours")
     def _compute_load(self):

@@ -1,10 +1,13 @@
 from datetime import date
 
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
 
 from .common import MARCH_2027, PsaStaffingCommon
 
 
+# Automation Rules hook into crm.lead once the registry is loaded: after install
+@tagged("post_install", "-at_install")
 class TestStaffingPlan(PsaStaffingCommon):
     @classmethod
     def setUpClass(cls):
@@ -84,6 +87,15 @@ class TestStaffingPlan(PsaStaffingCommon):
             "At risk: 82 h short", lead.message_ids[:1].body, "logged in the chatter"
         )
 
+    def test_provisional_bookings_weighted_by_probability(self):
+        lead = self._lead(hours=100.0, probability=80.0)
+        booking = self._bookings(lead)
+        self.assertEqual((booking.hours, booking.forecast_hours), (100.0, 80.0))
+        lead.probability = 90.0
+        self.assertEqual(booking.forecast_hours, 90.0)
+        booking.project_id = self.project
+        self.assertEqual(booking.forecast_hours, 100.0, "on a project: expected")
+
     def test_at_risk_opens_an_exception_closed_when_covered(self):
         lead = self._lead(probability=80.0)
         Exception_ = self.env["psa.exception"]
@@ -128,9 +140,21 @@ class TestStaffingPlan(PsaStaffingCommon):
             {"psa_staffing_capacity_check_probability": 40}
         )
         settings.execute()
+        rule = self.env.ref("psa_staffing.base_automation_lead_capacity_check")
+        self.assertIn("('probability', '>=', 40)", rule.filter_domain)
         lead = self._lead(hours=100.0)
         lead.write({"probability": 50})
         self.assertEqual(lead.staffing_verdict, "Covered")
+
+    def test_paused_automation_rule_checks_nothing(self):
+        """The check is an Automation Rule an administrator can pause."""
+        self.env.ref("psa_staffing.base_automation_lead_capacity_check").active = False
+        lead = self._lead(hours=100.0)
+        lead.write({"probability": 90})
+        self.assertFalse(lead.staffing_verdict)
+        self.assertFalse(self._bookings(lead))
+        lead.action_check_staffing_capacity()
+        self.assertEqual(lead.staffing_verdict, "Covered", "the button still works")
 
     def test_won_creates_requests_and_submits_bookings(self):
         self._create_rule(steps=[{"user_ids": self.approver}])
