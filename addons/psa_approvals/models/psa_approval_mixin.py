@@ -173,8 +173,9 @@ class PsaApprovalMixin(models.AbstractModel):
         return True
 
     def action_approve(self, comment=None):
-        for record in self:
-            record._approval_decide("approved", comment)
+        with self.env["psa.approval.review"]._notification_digest() as reviews:
+            for record in self.with_env(reviews.env):
+                record._approval_decide("approved", comment)
         return True
 
     def action_reject(self, reason=None):

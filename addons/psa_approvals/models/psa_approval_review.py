@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -12,6 +13,14 @@ REVIEW_STATES = [
     ("rejected", "Rejected"),
     ("cancelled", "Cancelled"),
 ]
+
+
+class _Digest:
+    """Reviewer notifications collected across decisions. A plain object, not
+    a list: context values must stay hashable."""
+
+    def __init__(self):
+        self.entries = []
 
 
 class PsaApprovalReview(models.Model):
@@ -233,14 +242,36 @@ class PsaApprovalReview(models.Model):
         ).create(vals_list)
         self._notify_reviewers(names)
 
-    def _notify_reviewers(self, names, shown=20):
-        """One message per reviewer for the whole batch, however many records."""
+    def _notify_reviewers(self, names):
+        """One message per reviewer for the whole batch, however many records;
+        inside ``_notification_digest``, one for all the decisions of it."""
+        entries = [
+            (user, names[review.res_model, review.res_id])
+            for review in self
+            for user in review.reviewer_ids
+        ]
+        digest = self.env.context.get("psa_approval_digest")
+        if digest is not None:
+            digest.entries.extend(entries)
+        else:
+            self._send_digest(entries)
+
+    @contextmanager
+    def _notification_digest(self):
+        """Decisions taken inside notify each next reviewer once, at the end:
+        approving 50 records in a row sends one message per reviewer, not 50."""
+        if self.env.context.get("psa_approval_digest") is not None:
+            yield self
+            return
+        digest = _Digest()
+        yield self.with_context(psa_approval_digest=digest)
+        self._send_digest(digest.entries)
+
+    def _send_digest(self, entries, shown=20):
+        """``entries``: (user, record name) pairs; one message per user."""
         by_user = {}
-        for review in self:
-            for user in review.reviewer_ids:
-                by_user.setdefault(user, []).append(
-                    names[review.res_model, review.res_id]
-                )
+        for user, name in entries:
+            by_user.setdefault(user, []).append(name)
         link = "/web#action=psa_approvals.psa_approval_review_action_to_review"
         for user, waiting in by_user.items():
             items = Markup("").join(
@@ -413,9 +444,10 @@ class PsaApprovalReview(models.Model):
 
     def action_approve_selected(self):
         """Approve each selected review's record as the current user, one by one,
-        each with its own rights checks."""
-        for record in self._records():
-            record.action_approve()
+        each with its own rights checks; the next reviewers get one digest."""
+        with self._notification_digest() as reviews:
+            for record in reviews._records():
+                record.action_approve()
         return True
 
     def action_reject_selected(self):

@@ -217,6 +217,38 @@ class TestApprovalFlow(PsaApprovalsCommon):
         reviews.action_approve_selected()
         self.assertEqual(set(requests.mapped("approval_state")), {"approved"})
 
+    def test_approving_a_selection_notifies_the_next_reviewer_once(self):
+        self._create_rule(
+            [{"user_ids": self.approver_1}, {"user_ids": self.approver_2}]
+        )
+        requests = self.env["psa.approval.request"].union(
+            *(self._create_request() for _i in range(5))
+        )
+        requests.action_request_approval()
+        digests = self.env["mail.message"].search(
+            [
+                ("partner_ids", "in", self.approver_2.partner_id.ids),
+                ("subject", "like", "waiting for you"),
+            ]
+        )
+        self._pending_reviews_of(self.approver_1).action_approve_selected()
+        sent = (
+            self.env["mail.message"].search(
+                [
+                    ("partner_ids", "in", self.approver_2.partner_id.ids),
+                    ("subject", "like", "waiting for you"),
+                ]
+            )
+            - digests
+        )
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent.subject, "5 approval(s) waiting for you")
+        self.assertEqual(len(requests.activity_ids), 5)
+        self.assertEqual(requests.activity_ids.user_id, self.approver_2)
+        # one decision alone still notifies at once
+        requests[:1].with_user(self.approver_2).action_approve()
+        self.assertEqual(requests[0].approval_state, "approved")
+
     def test_reject_a_selection_from_my_approvals_with_one_reason(self):
         self._create_rule([{"user_ids": self.approver_1}])
         requests = self._create_request() | self._create_request()
