@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 
@@ -63,6 +64,29 @@ class TestWatchAnomaly(PsaStaffingWatchCommon):
             self._run(CHECK, TODAY)
         self.assertEqual(self.lines.mapped("psa_anomaly"), flags)
         self.assertEqual(self._exceptions(self.lines, KIND), exceptions)
+
+    def test_crash_half_way_then_rerun(self):
+        """Batches of 2: the run dies in its second batch; the next run
+        finishes the work without doubling what the first batch did."""
+        model = type(self.env[CHECK])
+        flag = model._flag
+        calls = []
+
+        def crash_on_second_batch(check, lines):
+            calls.append(lines)
+            if len(calls) == 2:
+                raise RuntimeError("worker killed")
+            return flag(check, lines)
+
+        with patch.object(model, "_flag", crash_on_second_batch):
+            with self.assertRaises(RuntimeError):
+                self._run(CHECK, TODAY, batch_size=2)
+        done = calls[0]
+        self.assertEqual(len(done), 2)
+        self.assertFalse((self.lines - done).filtered("psa_anomaly"))
+        self._run(CHECK, TODAY, batch_size=2)
+        self.assertEqual(len(self.lines.filtered("psa_anomaly")), 5)
+        self.assertEqual(len(self._exceptions(self.lines, KIND)), 5)
 
     def test_fixed_line_is_unflagged_and_resolved(self):
         self._run(CHECK, TODAY)
