@@ -83,6 +83,38 @@ class TestWatchLeaveConflict(PsaStaffingWatchCommon):
         self.assertTrue(self.allocation.leave_conflict)
         self.assertTrue(other.leave_conflict)
 
+    def test_sync_queries_flat(self):
+        """Re-checking after leaves are refused costs the same queries for 5
+        leaves (and allocations) as for 30."""
+        staff = self.env["hr.employee"].union(
+            *(self._create_employee(f"Staff {index}") for index in range(30))
+        )
+
+        def build(count):
+            leaves = self.env["hr.leave"]
+            for employee in staff[:count]:
+                self._allocate(employee)
+                leaves |= self._leave(date(2027, 3, 8), date(2027, 3, 8), employee)
+            spans = leaves._psa_validated_spans()
+            self.env.flush_all()
+            # refused behind the ORM's back: what is measured is the re-check
+            self.env.cr.execute(
+                "UPDATE hr_leave SET state = 'refuse' WHERE id IN %s",
+                [tuple(leaves.ids)],
+            )
+            return spans
+
+        def run(spans):
+            self.env["hr.leave"]._psa_sync_allocations(spans)
+
+        self._count_queries(build, run, 5)  # warm the caches
+        five = self._count_queries(build, run, 5)
+        self.assertEqual(self._count_queries(build, run, 30), five)
+        allocations = self.env["psa.allocation"].search(
+            [("employee_id", "in", staff.ids)]
+        )
+        self.assertFalse(allocations, "rolled back")
+
     def test_flag_not_writable_by_hand(self):
         self._leave(date(2027, 3, 8), date(2027, 3, 10))
         for user in (self.consultant_user, self.project_manager, self.resource_manager):

@@ -104,13 +104,19 @@ class PsaStaffingWatchCommon(PsaStaffingCommon):
     def _queries(self, check, today, build, count):
         """Queries of one run of ``check`` over what ``build(count)`` made,
         rolled back afterwards."""
+        return self._count_queries(
+            build, lambda _built: self.env[check].sudo()._watch(), count, today
+        )
+
+    def _count_queries(self, build, run, count, today="2027-03-01"):
+        """Queries of ``run(build(count))`` on ``today``, rolled back after."""
         self.env.cr.execute("SAVEPOINT psa_watch_perf")
-        build(count)
+        built = build(count)
         self.env.flush_all()
         self.env.invalidate_all()
         with freeze_time(today):
             before = self.env.cr.sql_log_count
-            self.env[check].sudo()._watch()
+            run(built)
             queries = self.env.cr.sql_log_count - before
         self.env.cr.execute("ROLLBACK TO SAVEPOINT psa_watch_perf")
         self.env.invalidate_all()
