@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from .psa_staffing_watch import check_watch_flags
 
@@ -30,3 +30,10 @@ class AccountAnalyticLine(models.Model):
     def write(self, vals):
         check_watch_flags(self, [vals], ["psa_anomaly"])
         return super().write(vals)
+
+    def unlink(self):
+        """A deleted line is no anomaly any more: resolve its exceptions."""
+        self.env["psa.exception"]._close_exceptions(
+            self, "timesheet_anomaly", _("The timesheet line was deleted.")
+        )
+        return super().unlink()

@@ -5,6 +5,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from .psa_staffing_watch import check_watch_flags
 
 LEAVE_CONFLICT = "allocation_leave_conflict"
+# Exceptions the staffing checks open on allocations
+ALLOCATION_KINDS = (LEAVE_CONFLICT, "allocation_ending", "allocation_actuals")
 
 
 class PsaAllocationLeaveConflict(models.AbstractModel):
@@ -45,6 +47,14 @@ class PsaAllocationLeaveConflict(models.AbstractModel):
         if {"employee_id", "date_start", "date_end"} & set(vals):
             self._sync_leave_conflicts()
         return res
+
+    def unlink(self):
+        """A deleted booking has nothing left to fix: resolve its exceptions."""
+        for kind in ALLOCATION_KINDS:
+            self.env["psa.exception"]._close_exceptions(
+                self, kind, _("The allocation was deleted.")
+            )
+        return super().unlink()
 
     def _watch_owner(self):
         """Who handles this allocation's exceptions: the resource manager who

@@ -100,6 +100,12 @@ class TestWatchAnomaly(PsaStaffingWatchCommon):
             len(self._exceptions(self.long_day | self.weekend, KIND, "resolved")), 3
         )
 
+    def test_deleted_line_resolves(self):
+        self._run(CHECK, TODAY)
+        exception = self._exceptions(self.weekend, KIND)
+        self.weekend.with_user(self.consultant_user).unlink()
+        self.assertEqual(exception.state, "resolved")
+
     def test_old_lines_outside_the_week_are_left_alone(self):
         old = self._timesheet("2027-02-27", 14)  # a Saturday, before the week
         self._run(CHECK, TODAY)

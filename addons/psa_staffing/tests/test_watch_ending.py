@@ -55,6 +55,19 @@ class TestWatchEnding(PsaStaffingWatchCommon):
         self._run(CHECK, TODAY)
         self.assertEqual(len(self._exceptions(self.march, KIND)), 1)
 
+    def test_deleted_allocation_resolves(self):
+        self._leave(date(2027, 3, 8), date(2027, 3, 8))
+        self._run(CHECK, TODAY)
+        exceptions = self.env["psa.exception"].search(
+            [("res_model", "=", "psa.allocation"), ("res_id", "=", self.march.id)]
+        )
+        self.assertEqual(
+            sorted(exceptions.mapped("kind")),
+            ["allocation_ending", "allocation_leave_conflict"],
+        )
+        self.march.with_user(self.resource_manager).unlink()
+        self.assertEqual(set(exceptions.mapped("state")), {"resolved"})
+
     def test_ended_allocation_resolves(self):
         self._run(CHECK, TODAY)
         self._run(CHECK, "2027-04-02")
