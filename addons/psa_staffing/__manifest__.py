@@ -19,6 +19,7 @@
         "purchase",
     ],
     "data": [
+        "data/psa_staffing_watch_cron.xml",
         "security/psa_staffing_groups.xml",
         "security/ir.model.access.csv",
         "security/psa_staffing_security.xml",
@@ -34,6 +35,8 @@
         "views/psa_overtime_request_views.xml",
         "views/res_partner_views.xml",
         "views/psa_staffing_purchase_menus.xml",
+        "views/psa_allocation_watch_views.xml",
+        "views/account_analytic_line_views.xml",
     ],
     "demo": [
         "demo/psa_staffing_demo.xml",

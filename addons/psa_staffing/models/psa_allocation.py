@@ -21,6 +21,7 @@ class PsaAllocation(models.Model):
         "mail.activity.mixin",
         "psa.approval.mixin",
         "psa.staffing.period.mixin",
+        "psa.allocation.leave.conflict",
     ]
     _description = "Staffing Allocation"
     _order = "date_start desc, id desc"

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -14,6 +15,53 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="psa_staffing.capacity_check_probability",
         default=70,
     )
+    psa_staffing_watch_max_daily_hours = fields.Float(
+        string="Anomaly above hours a day",
+        config_parameter="psa_staffing.watch_max_daily_hours",
+        default=12.0,
+    )
+    psa_staffing_watch_ending_days = fields.Integer(
+        string="Allocations ending within days",
+        config_parameter="psa_staffing.watch_ending_days",
+        default=14,
+    )
+    psa_staffing_watch_actuals_variance_percent = fields.Integer(
+        string="Timesheets off the booking by %",
+        config_parameter="psa_staffing.watch_actuals_variance_percent",
+        default=30,
+    )
+
+    @api.constrains(
+        "psa_staffing_watch_max_daily_hours",
+        "psa_staffing_watch_ending_days",
+        "psa_staffing_watch_actuals_variance_percent",
+    )
+    def _check_psa_staffing_watch(self):
+        for settings in self:
+            if not 0 < settings.psa_staffing_watch_max_daily_hours <= 24:
+                raise ValidationError(
+                    _(
+                        "Anomaly above hours a day must be more than 0 and at "
+                        "most 24, not %(value)s.",
+                        value=settings.psa_staffing_watch_max_daily_hours,
+                    )
+                )
+            if settings.psa_staffing_watch_ending_days < 0:
+                raise ValidationError(
+                    _(
+                        "Allocations ending within days cannot be negative "
+                        "(%(value)s).",
+                        value=settings.psa_staffing_watch_ending_days,
+                    )
+                )
+            if settings.psa_staffing_watch_actuals_variance_percent <= 0:
+                raise ValidationError(
+                    _(
+                        "Timesheets off the booking by %% must be positive, not "
+                        "%(value)s.",
+                        value=settings.psa_staffing_watch_actuals_variance_percent,
+                    )
+                )
 
     def set_values(self):
         """The capacity check is an Automation Rule: its domains carry the

@@ -7,3 +7,10 @@ from . import test_staffing_bench
 from . import test_tour
 from . import test_subcontract_overtime
 from . import test_tour_over_allocation
+from . import test_watch_leave_conflict
+from . import test_watch_anomaly
+from . import test_watch_ending
+from . import test_watch_actuals
+from . import test_watch_retainer
+from . import test_watch_settings
+from . import test_watch_performance

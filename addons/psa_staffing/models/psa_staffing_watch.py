@@ -1,0 +1,124 @@
+import threading
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+BATCH_SIZE = 500
+
+
+def check_watch_flags(model, vals_list, names):
+    """Refuse values for the fields ``names`` outside sudo: the staffing
+    watch sets them, a person never does (so a flag cannot be hidden)."""
+    if model.env.su:
+        return
+    for vals in vals_list:
+        for name in sorted(set(names) & set(vals)):
+            raise AccessError(
+                _(
+                    "%(field)s is set by the staffing checks, not by hand.",
+                    field=model._fields[name].string,
+                )
+            )
+
+
+class PsaStaffingWatch(models.AbstractModel):
+    """The nightly staffing watch: one scheduled action running every check.
+
+    Each check is a model of its own (``psa.staffing.watch.<check>``) inheriting
+    this one and implementing ``_watch(batch_size)``. A check walks its records
+    in batches claimed with ``FOR UPDATE SKIP LOCKED`` (several cron workers
+    never take the same rows), commits after each batch outside tests (a crash
+    keeps the batches done), and is idempotent: it writes only what changed and
+    opens or closes exceptions, so a second run the same night changes nothing.
+    """
+
+    _name = "psa.staffing.watch"
+    _description = "Staffing Watch"
+
+    @api.model
+    def _watch_check_models(self):
+        """Names of the check models run by the nightly action, in order;
+        override with ``super()`` to add a check."""
+        return [
+            "psa.staffing.watch.anomaly",
+            "psa.staffing.watch.ending",
+            "psa.staffing.watch.actuals",
+            "psa.staffing.watch.retainer",
+        ]
+
+    @api.model
+    def _cron_watch(self, batch_size=BATCH_SIZE):
+        """Run every check of the staffing watch."""
+        for name in self._watch_check_models():
+            self.env[name].sudo()._watch(batch_size)
+            self._commit_batch()
+
+    @api.model
+    def _watch(self, batch_size=BATCH_SIZE):
+        """One check over all its records; implemented by each check model."""
+        raise NotImplementedError
+
+    @api.model
+    def _claim(self, model_name, domain, after_id, batch_size):
+        """The next ``batch_size`` records of ``domain`` with an id above
+        ``after_id``, locked for this transaction; rows locked by another
+        worker are skipped (they are its work)."""
+        self.env.flush_all()  # the previous batch's writes must be visible
+        model = self.env[model_name].sudo().with_context(active_test=False)
+        query = model._search(
+            [*domain, ("id", ">", after_id)], order="id", limit=batch_size
+        )
+        self.env.cr.execute(
+            SQL(
+                "%s FOR UPDATE OF %s SKIP LOCKED",
+                query.select(),
+                SQL.identifier(model._table),
+            )
+        )
+        return model.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _walk(self, model_name, domain, batch_size):
+        """Yield claimed batches of ``domain`` in id order, committing after
+        each batch has been processed."""
+        after_id = 0
+        while True:
+            batch = self._claim(model_name, domain, after_id, batch_size)
+            if not batch:
+                return
+            after_id = max(batch.ids)
+            yield batch
+            self._commit_batch()
+
+    @api.model
+    def _with_open_exception(self, kind, res_model="psa.allocation"):
+        """Ids of the ``res_model`` records with an open exception of ``kind``."""
+        rows = self.env["psa.exception"].search_read(
+            [
+                ("kind", "=", kind),
+                ("res_model", "=", res_model),
+                ("state", "=", "open"),
+            ],
+            ["res_id"],
+        )
+        return [row["res_id"] for row in rows]
+
+    @api.model
+    def _commit_batch(self):
+        """Keep each batch's work even if a later batch fails; never in tests."""
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _watch_param(self, key, default):
+        """A numeric setting of the watch (``psa_staffing.<key>``)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(f"psa_staffing.{key}")
+        try:
+            return float(value) if value not in (None, False, "") else default
+        except ValueError:
+            return default
+
+    @api.model
+    def _today(self):
+        return fields.Date.context_today(self)
