@@ -14,3 +14,5 @@ from . import res_config_settings
 from . import res_partner
 from . import psa_subcontract_request
 from . import psa_overtime_request
+from . import psa_staffing_daily_load
+from . import psa_staffing_board
