@@ -32,6 +32,7 @@
         "views/psa_overtime_request_views.xml",
         "views/res_partner_views.xml",
         "views/psa_staffing_purchase_menus.xml",
+        "views/psa_staffing_board_views.xml",
     ],
     "demo": [
         "demo/psa_staffing_demo.xml",
@@ -39,6 +40,7 @@
         "demo/psa_staffing_firm_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": ["psa_staffing/static/src/**/*"],
         "web.assets_tests": ["psa_staffing/static/tests/tours/*.js"],
     },
     "installable": True,
