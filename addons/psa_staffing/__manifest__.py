@@ -33,6 +33,8 @@
         "views/res_partner_views.xml",
         "views/psa_staffing_purchase_menus.xml",
         "views/psa_staffing_board_views.xml",
+        "views/hr_job_views.xml",
+        "views/hr_employee_views.xml",
     ],
     "demo": [
         "demo/psa_staffing_demo.xml",

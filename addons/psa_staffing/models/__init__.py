@@ -16,3 +16,5 @@ from . import psa_subcontract_request
 from . import psa_overtime_request
 from . import psa_staffing_daily_load
 from . import psa_staffing_board
+from . import hr_job
+from . import hr_employee
