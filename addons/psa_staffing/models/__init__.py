@@ -18,3 +18,5 @@ from . import psa_staffing_daily_load
 from . import psa_staffing_board
 from . import hr_job
 from . import hr_employee
+from . import psa_staffing_utilization
+from . import psa_staffing_utilization_refresh

@@ -9,3 +9,4 @@ from . import test_subcontract_overtime
 from . import test_tour_over_allocation
 from . import test_capacity_board
 from . import test_tour_capacity_board
+from . import test_utilization
