@@ -85,6 +85,7 @@ class PsaStaffingBoard(models.AbstractModel):
         )
         threshold = self.env["psa.allocation"]._approval_load_threshold()
         today = fields.Date.context_today(self)
+        week_days = [days_between(start, end) for start, end in periods]
         return {
             "date_from": fields.Date.to_string(monday),
             "threshold": threshold,
@@ -99,17 +100,17 @@ class PsaStaffingBoard(models.AbstractModel):
                 for start, end in periods
             ],
             "rows": [
-                self._board_row(employee, days[employee.id], periods, threshold)
+                self._board_row(employee, days[employee.id], week_days, threshold)
                 for employee in employees
             ],
         }
 
     @api.model
-    def _board_row(self, employee, days, periods, threshold):
-        """One employee's row: who they are and a cell per period."""
+    def _board_row(self, employee, days, weeks, threshold):
+        """One employee's row: who they are and a cell per week (given as its
+        list of days)."""
         cells = []
-        for start, end in periods:
-            week = days_between(start, end)
+        for week in weeks:
             totals = {
                 key: round(sum(days[key].get(day, 0.0) for day in week), 2)
                 for key in ("capacity", "provisional", "confirmed")

@@ -103,6 +103,9 @@ class PsaStaffingDailyLoad(models.AbstractModel):
         for span_start, span_stop in spans:
             begin = span_start.astimezone(tz)
             end = span_stop.astimezone(tz)
+            if begin.date() == end.date():  # most spans: no midnight inside
+                hours[begin.date()] += (end - begin).total_seconds() / 3600.0
+                continue
             while begin < end:
                 midnight = tz.localize(
                     datetime.combine(begin.date() + timedelta(days=1), time())
