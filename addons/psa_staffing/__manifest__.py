@@ -43,6 +43,7 @@
         "demo/psa_staffing_demo.xml",
         "demo/psa_staffing_regulated_demo.xml",
         "demo/psa_staffing_firm_demo.xml",
+        "demo/psa_staffing_utilization_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["psa_staffing/static/src/**/*"],
