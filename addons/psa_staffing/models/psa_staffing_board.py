@@ -29,8 +29,10 @@ class PsaStaffingBoard(models.AbstractModel):
 
     Project managers and resource managers see every employee of the selected
     companies (as on the bench: they staff from it); a consultant sees their
-    own row only. The figures come from ``psa.staffing.daily.load``, so the
-    whole matrix costs the same queries for 3 employees or 3,000.
+    own row only. The hours are everybody's bookings; the allocations a click
+    opens are those the user's record rules let them read. The figures come
+    from ``psa.staffing.daily.load``, so the whole matrix costs the same
+    queries for 3 employees or 3,000.
     """
 
     _name = "psa.staffing.board"

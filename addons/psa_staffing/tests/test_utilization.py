@@ -189,3 +189,21 @@ class TestUtilization(PsaStaffingCommon):
         action = wizard.action_refresh()
         self.assertEqual(action["res_model"], "psa.staffing.utilization")
         self.assertEqual(len(self._rows(self.consultant, date=date(2027, 3, 1))), 1)
+
+    def test_targets_on_forms_for_hr_officers(self):
+        for model in ("hr.job", "hr.employee"):
+            views = (
+                self.env[model].with_user(self.hr_officer).get_views([(False, "form")])
+            )
+            self.assertIn(
+                'name="psa_utilization_target"', views["views"]["form"]["arch"], model
+            )
+        job_form = (
+            self.env["hr.job"]
+            .with_user(self.consultant_user)
+            .get_views([(False, "form")])
+        )
+        self.assertNotIn("psa_utilization_target", job_form["views"]["form"]["arch"])
+        self.assertEqual(self.consultant._psa_utilization_target(), 70.0)
+        self.consultant.psa_utilization_target = 85.0
+        self.assertEqual(self.consultant._psa_utilization_target(), 85.0)

@@ -53,6 +53,8 @@ export class CapacityBoard extends Component {
     }
 
     async load() {
+        // a slow answer to an earlier click must not overwrite a newer one
+        const request = (this.lastRequest = (this.lastRequest || 0) + 1);
         this.state.loading = true;
         const filters = {};
         for (const name of FILTERS) {
@@ -65,6 +67,9 @@ export class CapacityBoard extends Component {
             this.state.weeks,
             filters,
         ]);
+        if (request !== this.lastRequest) {
+            return;
+        }
         this.state.data = data;
         this.state.dateFrom = data.date_from;
         this.state.loading = false;
