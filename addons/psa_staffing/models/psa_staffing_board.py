@@ -68,7 +68,11 @@ class PsaStaffingBoard(models.AbstractModel):
         number), ``rows`` (employee and one cell per week: capacity,
         confirmed, provisional, load, level) and the load ``threshold``."""
         self._check_board_access()
-        if not isinstance(weeks, int) or not 0 < weeks <= MAX_WEEKS:
+        if (
+            not isinstance(weeks, int)
+            or isinstance(weeks, bool)
+            or not 0 < weeks <= MAX_WEEKS
+        ):
             raise UserError(
                 _(
                     "The board shows 1 to %(max)s weeks, not %(weeks)s.",
@@ -148,7 +152,10 @@ class PsaStaffingBoard(models.AbstractModel):
         ]
         if not self.env.user.has_group("psa_staffing.group_staffing_project_manager"):
             domain.append(("user_id", "=", self.env.uid))
-        values = {name: int(value) for name, value in filters.items() if value}
+        try:
+            values = {name: int(value) for name, value in filters.items() if value}
+        except (TypeError, ValueError) as error:
+            raise UserError(_("Board filters take record ids.")) from error
         if "job_id" in values:
             domain.append(("job_id", "=", values["job_id"]))
         if "department_id" in values:

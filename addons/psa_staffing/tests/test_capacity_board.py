@@ -107,6 +107,8 @@ class TestCapacityBoard(PsaStaffingCommon):
         )
         with self.assertRaises(UserError):
             self._board(colour="red")
+        with self.assertRaises(UserError):
+            self._board(job_id="Senior")
 
     def test_consultant_sees_only_their_own_row(self):
         self._allocate(self.colleague, hours=10.0, period=WEEK_1)
@@ -127,7 +129,7 @@ class TestCapacityBoard(PsaStaffingCommon):
             self.Board.with_user(portal).get_board_data("2027-03-01", 4)
 
     def test_bad_week_counts_are_refused(self):
-        for weeks in (0, -1, 53, "12", 2.5):
+        for weeks in (0, -1, 53, "12", 2.5, True):
             with self.subTest(weeks=weeks), self.assertRaises(UserError):
                 self._board(weeks=weeks)
         self.assertEqual(len(self._board(weeks=52)["weeks"]), 52)
