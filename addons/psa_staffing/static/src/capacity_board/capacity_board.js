@@ -94,7 +94,8 @@ export class CapacityBoard extends Component {
         }
         const first = deserializeDate(weeks[0].start);
         const last = deserializeDate(weeks[weeks.length - 1].end);
-        return `${first.toLocaleString({ day: "numeric", month: "short", year: "numeric" })} – ${last.toLocaleString({ day: "numeric", month: "short", year: "numeric" })}`;
+        const format = { day: "numeric", month: "short", year: "numeric" };
+        return `${first.toLocaleString(format)} – ${last.toLocaleString(format)}`;
     }
 
     get totals() {
