@@ -23,3 +23,9 @@ from . import psa_staffing_watch_retainer
 from . import hr_leave
 from . import account_analytic_line
 from . import sale_order_line
+from . import psa_staffing_daily_load
+from . import psa_staffing_board
+from . import hr_job
+from . import hr_employee
+from . import psa_staffing_utilization
+from . import psa_staffing_utilization_refresh
