@@ -14,6 +14,7 @@
         "sale_crm",
         "sale_project",
         "hr_timesheet",
+        "sale_timesheet",
         "hr_holidays",
         "hr_skills",
         "purchase",
