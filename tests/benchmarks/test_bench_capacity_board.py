@@ -12,39 +12,20 @@ from datetime import date, timedelta
 
 from odoo.tests import TransactionCase
 
+from odoo.addons.psa_staffing.tests.common import PsaStaffingFactory
+
 FEW, MANY = 50, 500
 WEEKS = 12
 MONDAY = date(2031, 3, 3)  # far from demo data; 12 weeks: 3 March to 25 May
 LAST_DAY = MONDAY + timedelta(weeks=WEEKS, days=-1)
 
 
-class TestBenchCapacityBoard(TransactionCase):
+class TestBenchCapacityBoard(PsaStaffingFactory, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Bench 40h",
-                "tz": "UTC",
-                "attendance_ids": [(5, 0, 0)]
-                + [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": f"{day} {start}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": start + 4,
-                            "day_period": period,
-                        },
-                    )
-                    for day in range(5)
-                    for start, period in ((8, "morning"), (13, "afternoon"))
-                ],
-            }
-        )
+        cls.calendar = cls._create_calendar("Bench 40h")
         cls.job = cls.env["hr.job"].create(
             {"name": "Bench Consultant", "psa_utilization_target": 75.0}
         )

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, models
 
 # Changes of a time off that may move it onto or off allocations
@@ -49,6 +51,31 @@ class HrLeave(models.Model):
             and leave.request_date_from
             and leave.request_date_to
         ]
+
+    @api.model
+    def _psa_spans_by_employee(self, employees, first, last, full_days=False):
+        """Validated time off of ``employees`` overlapping ``first``-``last``,
+        as ``{employee id: [(first day, last day)]}``, in one query;
+        ``full_days``: leave out half days and hours off (room left for work)."""
+        domain = [
+            ("employee_id", "in", employees.ids),
+            ("state", "=", "validate"),
+            ("request_date_from", "<=", last),
+            ("request_date_to", ">=", first),
+        ]
+        if full_days:
+            domain += [
+                ("request_unit_half", "=", False),
+                ("request_unit_hours", "=", False),
+            ]
+        spans = defaultdict(list)
+        for leave in self.sudo().search_read(
+            domain, ["employee_id", "request_date_from", "request_date_to"], load=None
+        ):
+            spans[leave["employee_id"]].append(
+                (leave["request_date_from"], leave["request_date_to"])
+            )
+        return spans
 
     @api.model
     def _psa_sync_allocations(self, spans):

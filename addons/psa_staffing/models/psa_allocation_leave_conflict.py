@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import SUPERUSER_ID, _, api, fields, models
 
 from .psa_staffing_watch import check_watch_flags
@@ -73,25 +71,11 @@ class PsaAllocationLeaveConflict(models.AbstractModel):
         allocations = self.sudo().filtered(lambda a: a.date_start and a.date_end)
         if not allocations:
             return
-        leaves = (
-            self.env["hr.leave"]
-            .sudo()
-            .search_read(
-                [
-                    ("employee_id", "in", allocations.employee_id.ids),
-                    ("state", "=", "validate"),
-                    ("request_date_from", "<=", max(allocations.mapped("date_end"))),
-                    ("request_date_to", ">=", min(allocations.mapped("date_start"))),
-                ],
-                ["employee_id", "request_date_from", "request_date_to"],
-                load=None,
-            )
+        spans = self.env["hr.leave"]._psa_spans_by_employee(
+            allocations.employee_id,
+            min(allocations.mapped("date_start")),
+            max(allocations.mapped("date_end")),
         )
-        spans = defaultdict(list)
-        for leave in leaves:
-            spans[leave["employee_id"]].append(
-                (leave["request_date_from"], leave["request_date_to"])
-            )
         conflicting = allocations.filtered(
             lambda a: any(
                 first <= a.date_end and last >= a.date_start

@@ -133,24 +133,9 @@ class PsaStaffingWatchAnomaly(models.AbstractModel):
     def _leave_days(self, employees, first, last):
         """Spans of validated full-day time off per employee id (half days and
         hours off leave room for work)."""
-        leaves = self.env["hr.leave"].search_read(
-            [
-                ("employee_id", "in", employees.ids),
-                ("state", "=", "validate"),
-                ("request_unit_half", "=", False),
-                ("request_unit_hours", "=", False),
-                ("request_date_from", "<=", last),
-                ("request_date_to", ">=", first),
-            ],
-            ["employee_id", "request_date_from", "request_date_to"],
-            load=None,
+        return self.env["hr.leave"]._psa_spans_by_employee(
+            employees, first, last, full_days=True
         )
-        spans = defaultdict(list)
-        for leave in leaves:
-            spans[leave["employee_id"]].append(
-                (leave["request_date_from"], leave["request_date_to"])
-            )
-        return spans
 
     def _booked(self, employees, projects, first, last):
         """Allocation spans per (employee id, project id), any booking state."""
