@@ -18,6 +18,8 @@
         "purchase",
     ],
     "data": [
+        "data/mail_activity_type_data.xml",
+        "data/psa_staffing_cron.xml",
         "security/psa_staffing_groups.xml",
         "security/ir.model.access.csv",
         "security/psa_staffing_security.xml",
@@ -32,6 +34,9 @@
         "views/psa_overtime_request_views.xml",
         "views/res_partner_views.xml",
         "views/psa_staffing_purchase_menus.xml",
+        "security/psa_timesheet_compliance_security.xml",
+        "views/psa_timesheet_compliance_views.xml",
+        "views/psa_timesheet_compliance_menus.xml",
     ],
     "demo": [
         "demo/psa_staffing_demo.xml",

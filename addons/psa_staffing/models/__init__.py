@@ -14,3 +14,8 @@ from . import res_config_settings
 from . import res_partner
 from . import psa_subcontract_request
 from . import psa_overtime_request
+from . import hr_employee
+from . import psa_timesheet_compliance
+from . import psa_timesheet_compliance_cron
+from . import psa_staffing_expected_hours
+from . import psa_timesheet_compliance_team
