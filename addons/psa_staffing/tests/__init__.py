@@ -7,3 +7,5 @@ from . import test_staffing_bench
 from . import test_tour
 from . import test_subcontract_overtime
 from . import test_tour_over_allocation
+from . import test_timesheet_compliance
+from . import test_timesheet_compliance_batch
