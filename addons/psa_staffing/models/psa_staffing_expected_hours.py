@@ -28,35 +28,47 @@ class PsaStaffingExpectedHours(models.AbstractModel):
         calendar's working days. Returns ``{employee_id: {date: hours}}``
         over the last ``window`` working days of their calendar before
         ``today``, and ``{employee_id: first day of that window}``."""
-        per_employee = {
-            emp: self._calendar_days(
-                facts["calendar"], facts["tz"], today, window, calendars
-            )
-            for emp, facts in staff.items()
+        keys = {emp: (facts["calendar"], facts["tz"]) for emp, facts in staff.items()}
+        for key in set(keys.values()):
+            self._calendar_days(key, today, window, calendars)
+        leave = self._leave_intervals(
+            staff, [calendars[key] for key in set(keys.values())]
+        )
+        # one dict per calendar, shared by its employees without leave: the
+        # callers only read it
+        plain = {
+            key: {day: hours for day, (hours, _spans) in calendars[key].items()}
+            for key in set(keys.values())
         }
-        leave = self._leave_intervals(staff, per_employee)
-        expected = {}
-        for emp, days in per_employee.items():
-            taken = leave.get(staff[emp]["resource"], ())
-            hours = {}
-            for day, spans in days.items():
-                seconds = sum((end - begin).total_seconds() for begin, end in spans)
-                for leave_from, leave_to in taken:
-                    for begin, end in spans:
-                        overlap = min(end, leave_to) - max(begin, leave_from)
-                        seconds -= max(overlap.total_seconds(), 0.0)
-                if seconds > 0:
-                    hours[day] = round(seconds / 3600.0, 2)
-            expected[emp] = hours
-        first_days = {emp: min(days) for emp, days in per_employee.items() if days}
+        expected, first_days = {}, {}
+        for emp, key in keys.items():
+            days = calendars[key]
+            if days:
+                first_days[emp] = min(days)
+            taken = leave.get(staff[emp]["resource"])
+            expected[emp] = self._net_of_leave(days, taken) if taken else plain[key]
         return expected, first_days
 
+    @staticmethod
+    def _net_of_leave(days, taken):
+        """Hours of each day of ``days`` outside the ``taken`` intervals."""
+        hours = {}
+        for day, (day_hours, spans) in days.items():
+            seconds = day_hours * 3600.0
+            for leave_from, leave_to in taken:
+                for begin, end in spans:
+                    overlap = min(end, leave_to) - max(begin, leave_from)
+                    seconds -= max(overlap.total_seconds(), 0.0)
+            if seconds > 0:
+                hours[day] = round(seconds / 3600.0, 2)
+        return hours
+
     @api.model
-    def _calendar_days(self, calendar_id, tz_name, today, window, calendars):
+    def _calendar_days(self, key, today, window, calendars):
         """The last ``window`` working days before ``today`` of a calendar in a
-        time zone, net of public holidays: ``{date: [(start, stop)]}``. Cached
-        in ``calendars`` for the run."""
-        key = (calendar_id, tz_name)
+        time zone (``key``: calendar id, tz name), net of public holidays:
+        ``{date: (hours, [(start, stop)])}``, kept in ``calendars``."""
+        calendar_id, tz_name = key
         if key not in calendars:
             tz = timezone(tz_name)
             calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
@@ -68,16 +80,29 @@ class PsaStaffingExpectedHours(models.AbstractModel):
             for begin, end, _meta in intervals:
                 days[begin.astimezone(tz).date()].append((begin, end))
             kept = sorted(day for day in days if day < today)[-window:]
-            calendars[key] = {day: days[day] for day in kept}
+            calendars[key] = {
+                day: (
+                    round(
+                        sum((end - begin).total_seconds() for begin, end in days[day])
+                        / 3600.0,
+                        2,
+                    ),
+                    days[day],
+                )
+                for day in kept
+            }
         return calendars[key]
 
     @api.model
-    def _leave_intervals(self, staff, per_employee):
+    def _leave_intervals(self, staff, calendar_days):
         """Validated leave of the batch's resources (hr_holidays writes one
         calendar leave with the resource per validated time off), as aware
-        UTC intervals per resource id."""
+        UTC intervals per resource id, over the days of ``calendar_days``."""
         spans = [
-            span for days in per_employee.values() for s in days.values() for span in s
+            span
+            for days in calendar_days
+            for _hours, day_spans in days.values()
+            for span in day_spans
         ]
         if not spans:
             return {}

@@ -16,7 +16,11 @@ class PsaTimesheetCompliance(models.Model):
     _rec_name = "employee_id"
 
     employee_id = fields.Many2one(
-        "hr.employee", required=True, index=True, ondelete="cascade", readonly=True
+        # indexed by the unique (employee_id, date) constraint
+        "hr.employee",
+        required=True,
+        ondelete="cascade",
+        readonly=True,
     )
     user_id = fields.Many2one(
         "res.users",
@@ -24,9 +28,7 @@ class PsaTimesheetCompliance(models.Model):
         readonly=True,
         help="The employee's user: the consultant who should log the time.",
     )
-    department_id = fields.Many2one(
-        "hr.department", string="Team", index=True, readonly=True
-    )
+    department_id = fields.Many2one("hr.department", string="Team", readonly=True)
     manager_user_id = fields.Many2one(
         "res.users",
         string="Manager",
@@ -34,9 +36,7 @@ class PsaTimesheetCompliance(models.Model):
         readonly=True,
         help="The user of the employee's manager, who gets the escalation.",
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, readonly=True
-    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     date = fields.Date(required=True, index=True, readonly=True)
     expected_hours = fields.Float(
         readonly=True,
@@ -58,6 +58,15 @@ class PsaTimesheetCompliance(models.Model):
             "A compliance row already exists for this employee and date.",
         ),
     ]
+
+    def init(self):
+        # the nightly check reads a batch of employees' timesheets of a few
+        # days: without this, each batch scans every line of those days
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS account_analytic_line_psa_employee_date_index"
+            " ON account_analytic_line (employee_id, date)"
+            " WHERE project_id IS NOT NULL"
+        )
 
     @api.model
     def _compliance_rate_by_department(self, date_from, date_to):

@@ -1,6 +1,5 @@
 import threading
 from collections import defaultdict
-from datetime import datetime
 
 from odoo import _, api, fields, models
 
@@ -93,10 +92,24 @@ class PsaTimesheetCompliance(models.Model):
         Returns ``{employee_id: missing days}``.
         """
         settings = settings or self._compliance_settings()
+        found = self._aggregate(employee_ids, today, settings, calendars)
+        if not found:
+            return {}
+        staff, first_days, rows, missing_days = found
+        self._write_rows(staff, first_days, rows, today)
+        self._sync_reminders(staff, missing_days, today)
+        self._sync_escalations(staff, missing_days, settings["escalation"])
+        return {emp: missing_days.get(emp, 0) for emp in staff}
+
+    @api.model
+    def _aggregate(self, employee_ids, today, settings, calendars=None):
+        """The rows of ``employee_ids``, without writing anything: returns
+        ``(facts per employee, first day of each window, rows, missing days
+        per employee)``, or None for no employee."""
         calendars = {} if calendars is None else calendars
         staff = self._employee_facts(employee_ids)
         if not staff:
-            return {}
+            return None
         expected, first_days = self.env["psa.staffing.expected.hours"]._compute(
             staff, today, settings["window"], calendars
         )
@@ -113,10 +126,7 @@ class PsaTimesheetCompliance(models.Model):
                 rows.append(
                     (employee_id, day, hours, done, min(done, hours), gap, state)
                 )
-        self._write_rows(staff, first_days, rows, today)
-        self._sync_reminders(staff, missing_days, today)
-        self._sync_escalations(staff, missing_days, settings["escalation"])
-        return {emp: missing_days.get(emp, 0) for emp in staff}
+        return staff, first_days, rows, missing_days
 
     @api.model
     def _employee_facts(self, employee_ids):
@@ -143,33 +153,64 @@ class PsaTimesheetCompliance(models.Model):
     def _logged_hours(self, employee_ids, date_from, date_to):
         """Project timesheet hours ``{(employee_id, date): hours}`` from
         ``date_from`` until the day before ``date_to``, in one query."""
-        groups = (
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("employee_id", "in", employee_ids),
-                    ("project_id", "!=", False),
-                    ("date", ">=", date_from),
-                    ("date", "<", date_to),
-                ],
-                ["employee_id", "date:day"],
-                ["unit_amount:sum"],
-            )
+        # one plain GROUP BY: the ORM's _read_group would build a record per group
+        self.env["account.analytic.line"].flush_model(
+            ["employee_id", "project_id", "date", "unit_amount"]
+        )
+        self.env.cr.execute(
+            "SELECT employee_id, date, sum(unit_amount) FROM account_analytic_line"
+            " WHERE employee_id = ANY(%s) AND project_id IS NOT NULL"
+            " AND date >= %s AND date < %s GROUP BY employee_id, date",
+            [list(employee_ids), date_from, date_to],
         )
         return {
-            (employee.id, day.date() if isinstance(day, datetime) else day): hours
-            for employee, day, hours in groups
+            (employee, day): hours for employee, day, hours in self.env.cr.fetchall()
         }
 
     @api.model
     def _write_rows(self, staff, first_days, rows, today):
-        """Upsert the batch's rows and drop its rows of window days that are
-        no longer expected (leave validated since): two queries. A row whose
-        values did not change is not touched."""
+        """Write the batch's new and changed rows, and delete its rows of
+        window days no longer expected (leave validated since): three queries,
+        and unchanged rows are neither written nor locked."""
         self.flush_model()
-        facts = [staff[row[0]] for row in rows]
-        uid = self.env.uid
+        self.env.cr.execute(
+            """SELECT id, employee_id, date, expected_hours, logged_hours, state,
+                      user_id, manager_user_id, department_id, company_id
+                 FROM psa_timesheet_compliance
+                WHERE employee_id = ANY(%s) AND date >= %s AND date < %s""",
+            [list(staff), min(first_days.values(), default=today), today],
+        )
+        existing = {(row[1], row[2]): row for row in self.env.cr.fetchall()}
+        changed = []
+        for row in rows:
+            facts = staff[row[0]]
+            values = (
+                *row,
+                facts["user"],
+                facts["manager"],
+                facts["department"],
+                facts["company"],
+            )
+            old = existing.pop((row[0], row[1]), None)
+            if old is None or old[3:] != (*row[2:4], row[6], *values[7:]):
+                changed.append(values)
+        stale = [
+            old[0]
+            for (employee_id, day), old in existing.items()
+            if employee_id in first_days and day >= first_days[employee_id]
+        ]
+        self._upsert_rows(changed)
+        self.env.cr.execute(
+            "DELETE FROM psa_timesheet_compliance WHERE id = ANY(%s)", [stale]
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _upsert_rows(self, values):
+        """Insert or update rows given as ``(employee, date, expected, logged,
+        covered, missing, state, user, manager, department, company)``; on a
+        conflict with a concurrent run, the last write wins."""
+        columns = list(zip(*values, strict=True)) or [[]] * 11
         self.env.cr.execute(
             """INSERT INTO psa_timesheet_compliance
                    (employee_id, date, expected_hours, logged_hours, covered_hours,
@@ -190,51 +231,9 @@ class PsaTimesheetCompliance(models.Model):
                    department_id = EXCLUDED.department_id,
                    company_id = EXCLUDED.company_id,
                    write_uid = EXCLUDED.write_uid,
-                   write_date = EXCLUDED.write_date
-                WHERE (psa_timesheet_compliance.expected_hours,
-                       psa_timesheet_compliance.logged_hours,
-                       psa_timesheet_compliance.state,
-                       psa_timesheet_compliance.user_id,
-                       psa_timesheet_compliance.manager_user_id,
-                       psa_timesheet_compliance.department_id,
-                       psa_timesheet_compliance.company_id)
-                      IS DISTINCT FROM
-                      (EXCLUDED.expected_hours, EXCLUDED.logged_hours,
-                       EXCLUDED.state, EXCLUDED.user_id, EXCLUDED.manager_user_id,
-                       EXCLUDED.department_id, EXCLUDED.company_id)""",
-            [
-                uid,
-                uid,
-                [row[0] for row in rows],
-                [row[1] for row in rows],
-                [row[2] for row in rows],
-                [row[3] for row in rows],
-                [row[4] for row in rows],
-                [row[5] for row in rows],
-                [row[6] for row in rows],
-                [f["user"] for f in facts],
-                [f["manager"] for f in facts],
-                [f["department"] for f in facts],
-                [f["company"] for f in facts],
-            ],
+                   write_date = EXCLUDED.write_date""",
+            [self.env.uid, self.env.uid, *(list(column) for column in columns)],
         )
-        windows = list(first_days.items())
-        self.env.cr.execute(
-            """DELETE FROM psa_timesheet_compliance c
-                USING unnest(%s::int[], %s::date[]) AS w(employee_id, first_day)
-                WHERE c.employee_id = w.employee_id
-                  AND c.date >= w.first_day AND c.date < %s
-                  AND (c.employee_id, c.date) NOT IN (
-                      SELECT * FROM unnest(%s::int[], %s::date[]))""",
-            [
-                [w[0] for w in windows],
-                [w[1] for w in windows],
-                today,
-                [row[0] for row in rows],
-                [row[1] for row in rows],
-            ],
-        )
-        self.invalidate_model()
 
     @api.model
     def _sync_reminders(self, staff, missing_days, today):
@@ -258,11 +257,18 @@ class PsaTimesheetCompliance(models.Model):
         reminded = set(current.mapped("res_id"))
         current.filtered(lambda act: not missing_days.get(act.res_id)).unlink()
         model_id = self.env["ir.model"]._get_id("hr.employee")
+        to_remind = [
+            employee_id
+            for employee_id, facts in staff.items()
+            if missing_days.get(employee_id)
+            and facts["user"]
+            and employee_id not in reminded
+        ]
         # mail.activity recomputes its (readonly) document name one record at
-        # a time: read the batch's names at once, in the same cache
+        # a time: read the names at once, in the same cache
         names = {
             emp.id: emp.display_name
-            for emp in activities.env["hr.employee"].browse(list(staff))
+            for emp in activities.env["hr.employee"].browse(to_remind)
         }
         activities.create(
             [
@@ -270,7 +276,7 @@ class PsaTimesheetCompliance(models.Model):
                     "res_model_id": model_id,
                     "res_id": employee_id,
                     "activity_type_id": activity_type.id,
-                    "user_id": facts["user"],
+                    "user_id": staff[employee_id]["user"],
                     "date_deadline": today,
                     # given: one INSERT instead of one UPDATE per reminder
                     "res_name": names[employee_id],
@@ -283,10 +289,7 @@ class PsaTimesheetCompliance(models.Model):
                         days=missing_days[employee_id],
                     ),
                 }
-                for employee_id, facts in staff.items()
-                if missing_days.get(employee_id)
-                and facts["user"]
-                and employee_id not in reminded
+                for employee_id in to_remind
             ]
         )
 

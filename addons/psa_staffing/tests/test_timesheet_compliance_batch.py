@@ -10,7 +10,7 @@ from .compliance_common import TODAY, WINDOW, PsaComplianceCommon
 
 # Queries of one batch, whatever its size: facts, calendar (first batch of a
 # run), leave, timesheets, upsert, clean-up, reminders, escalations.
-BATCH_QUERIES = 21
+BATCH_QUERIES = 22
 
 
 @tagged("post_install", "-at_install")
