@@ -90,6 +90,10 @@ class PsaTimesheetCompliance(models.Model):
             "name": _("Timesheets of %(date)s", date=self.date),
             "res_model": "account.analytic.line",
             "view_mode": "tree,form",
+            "views": [
+                (self.env.ref("hr_timesheet.hr_timesheet_line_tree").id, "tree"),
+                (self.env.ref("hr_timesheet.hr_timesheet_line_form").id, "form"),
+            ],
             "domain": [
                 ("employee_id", "=", self.employee_id.id),
                 ("date", "=", self.date),

@@ -71,6 +71,14 @@ class TestTimesheetCompliance(PsaComplianceCommon):
         self.assertEqual(set(self._rows(self.consultant).mapped("state")), {"ok"})
         self.assertEqual(len(self._reminders(self.colleague)), 1)
 
+    def test_open_the_timesheets_of_a_missing_day(self):
+        self._check()
+        row = self._rows(self.consultant).filtered(lambda r: r.state == "missing")[0]
+        action = row.with_user(self.consultant_user).action_open_timesheets()
+        self.assertEqual(action["res_model"], "account.analytic.line")
+        self.assertIn(("date", "=", row.date), action["domain"])
+        self.assertEqual(action["context"]["default_employee_id"], self.consultant.id)
+
     def test_timesheets_outside_projects_do_not_count(self):
         self.env["account.analytic.line"].create(
             {
