@@ -53,6 +53,7 @@ class PsaTimesheetCompliance(models.Model):
         today = today or fields.Date.context_today(self)
         settings = self._compliance_settings()
         calendars = {}  # per run only: working days per (calendar, time zone)
+        self._release_departed()
         while True:
             employee_ids = self._claim_employees(today, batch_size)
             if not employee_ids:
@@ -64,6 +65,52 @@ class PsaTimesheetCompliance(models.Model):
                 [today, employee_ids],
             )
             self._commit_batch()
+
+    @api.model
+    def _release_departed(self):
+        """Close the reminders and escalations of employees who are no longer
+        checked (archived, or without working calendar): nobody would close
+        them otherwise. Two searches when there are none."""
+        activity_type = self.env.ref(REMINDER_TYPE)
+        reminders = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("activity_type_id", "=", activity_type.id),
+                    ("res_model", "=", "hr.employee"),
+                ]
+            )
+        )
+        escalated = (
+            self.env["psa.exception"]
+            .sudo()
+            .search(
+                [
+                    ("kind", "=", EXCEPTION_KIND),
+                    ("res_model", "=", "hr.employee"),
+                    ("state", "=", "open"),
+                ]
+            )
+        )
+        ids = set(reminders.mapped("res_id")) | set(escalated.mapped("res_id"))
+        departed = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("id", "in", list(ids)),
+                    "|",
+                    ("active", "=", False),
+                    ("resource_calendar_id", "=", False),
+                ]
+            )
+        )
+        reminders.filtered(lambda act: act.res_id in departed.ids).unlink()
+        self.env["psa.exception"].with_context(
+            mail_notrack=True, tracking_disable=True
+        )._close_exceptions(departed, EXCEPTION_KIND, _("Employee no longer checked."))
 
     @api.model
     def _claim_employees(self, today, limit):

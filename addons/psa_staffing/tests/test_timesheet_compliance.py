@@ -109,6 +109,16 @@ class TestTimesheetCompliance(PsaComplianceCommon):
         self.assertEqual(escalation.state, "resolved")
         self.assertEqual(len(self._reminders(self.colleague)), 1, "2 days still open")
 
+    def test_departed_employee_released(self):
+        self._check()
+        escalation = self._escalations(self.colleague)
+        self.assertTrue(escalation and self._reminders(self.colleague))
+        self.colleague.active = False
+        self.Compliance._cron_timesheet_compliance(today=TODAY)
+        self.assertFalse(self._reminders(self.colleague))
+        self.assertEqual(escalation.state, "resolved")
+        self.assertEqual(len(self._reminders(self.consultant)), 1, "others kept")
+
     def test_compliance_rate_per_department(self):
         self._log(self.consultant, date(2027, 3, 11), 10.0)  # 2 h over: not counted
         self._log(self.colleague, date(2027, 3, 12), 4.0)
