@@ -21,6 +21,8 @@
     ],
     "data": [
         "data/psa_staffing_watch_cron.xml",
+        "data/mail_activity_type_data.xml",
+        "data/psa_staffing_cron.xml",
         "security/psa_staffing_groups.xml",
         "security/ir.model.access.csv",
         "security/psa_staffing_security.xml",
@@ -44,6 +46,9 @@
         "views/psa_staffing_utilization_views.xml",
         "views/hr_job_views.xml",
         "views/hr_employee_views.xml",
+        "security/psa_timesheet_compliance_security.xml",
+        "views/psa_timesheet_compliance_views.xml",
+        "views/psa_timesheet_compliance_menus.xml",
     ],
     "demo": [
         "demo/psa_staffing_demo.xml",

@@ -11,6 +11,7 @@ class PsaException(models.Model):
             ("timesheet_anomaly", "Timesheet anomaly"),
             ("allocation_ending", "Allocation ending without follow-on"),
             ("allocation_actuals", "Timesheets far from the booking"),
+            ("timesheet_missing", "Timesheets missing"),
         ],
         ondelete={
             "staffing_at_risk": "cascade",
@@ -18,5 +19,6 @@ class PsaException(models.Model):
             "timesheet_anomaly": "cascade",
             "allocation_ending": "cascade",
             "allocation_actuals": "cascade",
+            "timesheet_missing": "cascade",
         },
     )

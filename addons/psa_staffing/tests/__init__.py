@@ -17,3 +17,5 @@ from . import test_watch_performance
 from . import test_capacity_board
 from . import test_tour_capacity_board
 from . import test_utilization
+from . import test_timesheet_compliance
+from . import test_timesheet_compliance_batch

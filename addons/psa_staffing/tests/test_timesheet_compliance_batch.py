@@ -1,0 +1,161 @@
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from odoo.addons.psa_staffing.models.psa_timesheet_compliance_cron import (
+    PsaTimesheetCompliance,
+)
+
+from .compliance_common import TODAY, WINDOW, PsaComplianceCommon
+
+# Queries of one batch, whatever its size: facts, calendar (first batch of a
+# run), leave, timesheets, upsert, clean-up, reminders, escalations.
+BATCH_QUERIES = 22
+
+
+@tagged("post_install", "-at_install")
+class TestTimesheetComplianceBatch(PsaComplianceCommon):
+    def _state(self):
+        rows = self.Compliance.search([])
+        messages = self.env["mail.message"].search_count(
+            [("model", "in", ("hr.employee", "psa.exception"))]
+        )
+        return (
+            sorted(rows.mapped(lambda r: (r.id, r.write_date, r.state))),
+            sorted(self._reminders(self.consultant | self.colleague).ids),
+            sorted(self._escalations(self.consultant | self.colleague).ids),
+            messages,
+        )
+
+    def test_second_run_changes_nothing(self):
+        Compliance = self.Compliance
+        Compliance._cron_timesheet_compliance(today=TODAY)
+        self.env.invalidate_all()
+        first = self._state()
+        self.assertTrue(first[0] and first[1] and first[2])
+        Compliance._cron_timesheet_compliance(today=TODAY)
+        self.assertEqual(self._state(), first, "the night's employees are done")
+        # even when asked again, the check rewrites nothing and posts nothing
+        self.env.cr.execute("UPDATE hr_employee SET timesheet_compliance_date = NULL")
+        Compliance._cron_timesheet_compliance(today=TODAY)
+        self.env.invalidate_all()
+        self.assertEqual(self._state(), first)
+
+    def test_rerun_after_crash_completes_the_rest(self):
+        calls = []
+        original = PsaTimesheetCompliance._check_employees
+
+        def crash_on_second_batch(model, employee_ids, *args, **kwargs):
+            calls.append(employee_ids)
+            if len(calls) == 2:
+                raise RuntimeError("worker killed")
+            return original(model, employee_ids, *args, **kwargs)
+
+        # no assertRaises: its savepoint would also undo the first batch,
+        # which a real run has committed before the crash
+        with patch.object(
+            PsaTimesheetCompliance, "_check_employees", crash_on_second_batch
+        ):
+            crash = None
+            try:
+                self.Compliance._cron_timesheet_compliance(batch_size=2, today=TODAY)
+            except RuntimeError as error:
+                crash = error
+        self.assertEqual(str(crash), "worker killed")
+        done = set(calls[0])
+        self.env.cr.execute(
+            "SELECT id FROM hr_employee WHERE timesheet_compliance_date = %s", [TODAY]
+        )
+        self.assertEqual({row[0] for row in self.env.cr.fetchall()}, done)
+
+        self.Compliance._cron_timesheet_compliance(batch_size=2, today=TODAY)
+        self.env.cr.execute(
+            "SELECT count(*) FROM hr_employee WHERE active"
+            " AND resource_calendar_id IS NOT NULL"
+            " AND timesheet_compliance_date IS DISTINCT FROM %s",
+            [TODAY],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "every employee checked")
+        self.assertEqual(len(self._rows(self.colleague)), len(WINDOW))
+        self.assertEqual(len(self._reminders(self.consultant | self.colleague)), 2)
+        self.assertEqual(len(self._escalations(self.colleague)), 1)
+
+    def test_workers_skip_employees_claimed_by_another(self):
+        self.env.cr.execute(
+            "SELECT id FROM hr_employee WHERE active"
+            " AND resource_calendar_id IS NOT NULL ORDER BY id"
+        )
+        committed = [row[0] for row in self.env.cr.fetchall()]
+        with self.registry.cursor() as other:
+            # another worker holds the first committed employees
+            other.execute(
+                "SELECT id FROM hr_employee WHERE id = ANY(%s) ORDER BY id LIMIT 3"
+                " FOR UPDATE SKIP LOCKED",
+                [committed],
+            )
+            held = {row[0] for row in other.fetchall()}
+            self.assertTrue(held, "demo employees are committed: one is lockable")
+            claimed = self.Compliance._claim_employees(TODAY, 10_000)
+            other.rollback()
+        self.assertFalse(held & set(claimed))
+        self.assertIn(self.consultant.id, claimed)
+
+    def _staff(self, count, tag):
+        """``count`` employees with users, all behind on their timesheets, one
+        in two enough to be escalated."""
+        users = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                [
+                    {
+                        "name": f"Bench {tag} {i}",
+                        "login": f"psa_bench_{tag}_{i}",
+                        "groups_id": [(6, 0, self.env.ref("base.group_user").ids)],
+                    }
+                    for i in range(count)
+                ]
+            )
+        )
+        employees = self.env["hr.employee"].create(
+            [
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "resource_calendar_id": self.calendar.id,
+                    "tz": "UTC",
+                    "department_id": self.delivery.id,
+                    "parent_id": self.manager.id,
+                }
+                for user in users
+            ]
+        )
+        self.env["account.analytic.line"].sudo().create(
+            [
+                {
+                    "name": "Work",
+                    "project_id": self.project.id,
+                    "employee_id": employee.id,
+                    "date": day,
+                    "unit_amount": 8.0,
+                }
+                for i, employee in enumerate(employees)
+                for day in WINDOW[: 1 + 3 * (i % 2)]
+            ]
+        )
+        return employees
+
+    def test_queries_per_batch_do_not_grow_with_its_size(self):
+        small, large = self._staff(10, "s"), self._staff(50, "l")
+        self._check()  # caches of the registry (activity type, model ids)
+        counts = []
+        for employees in (small, large):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            with self.assertQueryCount(BATCH_QUERIES):
+                missing = self.Compliance._check_employees(employees.ids, TODAY)
+            counts.append(self.cr.sql_log_count - before)
+            self.assertEqual(sorted(set(missing.values())), [1, 4])
+            self.assertEqual(len(self._reminders(employees)), len(employees))
+            self.assertEqual(len(self._escalations(employees)), len(employees) // 2)
+        self.assertEqual(counts[0], counts[1], "10 and 50 employees: same queries")

@@ -1,0 +1,390 @@
+"""Nightly timesheet compliance over a firm's worth of timesheets.
+
+Generates with SQL a firm of SIZE employees (each with a user, on three
+working calendars, in 20 teams under 50 managers), a public holiday, validated
+leave, 60 working days of project timesheets (two lines a day, some days
+missing: ~600,000 lines at full size) and 20,000 allocations. Prints:
+
+- the aggregation of missing timesheets (expected hours from calendars and
+  leave against logged hours, in batches of 500) against a raw SQL GROUP BY
+  of the logged hours of the same window (target <= 2x);
+- the whole scheduled action (rows, reminders, escalations) against that
+  raw GROUP BY (target <= 10x);
+- the time per employee of the action at 500, 2,000 and SIZE employees
+  (target: within 2.5x of each other);
+- the queries of one batch of 100 and of 1,000 employees (target: equal).
+
+SIZE is 5,000 by default; PSA_BENCH_SIZE sets another. Asserts correctness and
+query counts only, never times.
+"""
+
+import os
+import time
+from datetime import date, timedelta
+
+from odoo.tests import TransactionCase
+
+SIZE = int(os.environ.get("PSA_BENCH_SIZE", 5_000))
+TODAY = date(2027, 6, 14)  # a Monday
+DAYS = 60
+HOLIDAY = TODAY - timedelta(days=5)  # the Wednesday before
+BATCH = 500
+
+
+def working_days(count):
+    """The last ``count`` weekdays up to TODAY, oldest first."""
+    days, day = [], TODAY + timedelta(days=1)
+    while len(days) < count:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return days[::-1]
+
+
+class TestBenchCompliance(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        start = time.perf_counter()
+        cls._generate()
+        cls.generate_seconds = time.perf_counter() - start
+
+    @classmethod
+    def _calendars(cls):
+        def attendances(weekdays):
+            return [(5, 0, 0)] + [
+                (
+                    0,
+                    0,
+                    {
+                        "name": f"{day} {start}",
+                        "dayofweek": str(day),
+                        "hour_from": start,
+                        "hour_to": start + 4,
+                        "day_period": period,
+                    },
+                )
+                for day in weekdays
+                for start, period in ((8, "morning"), (13, "afternoon"))
+            ]
+
+        return cls.env["resource.calendar"].create(
+            [
+                {
+                    "name": "Bench 40h UTC",
+                    "tz": "UTC",
+                    "attendance_ids": attendances(range(5)),
+                },
+                {
+                    "name": "Bench 40h Brussels",
+                    "tz": "Europe/Brussels",
+                    "attendance_ids": attendances(range(5)),
+                },
+                {
+                    "name": "Bench 32h",
+                    "tz": "UTC",
+                    "attendance_ids": attendances(range(4)),
+                },
+            ]
+        )
+
+    @classmethod
+    def _generate(cls):
+        env, cr = cls.env, cls.env.cr
+        company = env.company.id
+        calendars = cls._calendars()
+        departments = env["hr.department"].create(
+            [{"name": f"Bench team {i}"} for i in range(20)]
+        )
+        projects = env["project.project"].create(
+            [{"name": f"Bench project {i}"} for i in range(10)]
+        )
+        env.flush_all()
+        cr.execute(
+            "INSERT INTO res_partner (name, active, company_id, type, create_date,"
+            " write_date) SELECT 'Bench ' || g, true, %s, 'contact', now(), now()"
+            " FROM generate_series(1, %s) g RETURNING id",
+            [company, SIZE],
+        )
+        partners = sorted(row[0] for row in cr.fetchall())
+        cr.execute(
+            "INSERT INTO res_users (login, partner_id, company_id, active, share,"
+            " notification_type, create_date, write_date)"
+            " SELECT 'bench_compliance_' || p, p, %s, true, false, 'inbox',"
+            " now(), now() FROM unnest(%s::int[]) p RETURNING id",
+            [company, partners],
+        )
+        users = sorted(row[0] for row in cr.fetchall())
+        cr.execute(
+            "INSERT INTO resource_resource (name, resource_type, calendar_id,"
+            " company_id, active, tz, time_efficiency, user_id)"
+            " SELECT 'Bench ' || i, 'user', (%s::int[])[1 + i %% 3], %s, true,"
+            " CASE WHEN i %% 3 = 1 THEN 'Europe/Brussels' ELSE 'UTC' END, 100, u"
+            " FROM unnest(%s::int[]) WITH ORDINALITY AS t(u, i) RETURNING id",
+            [calendars.ids, company, users],
+        )
+        resources = sorted(row[0] for row in cr.fetchall())
+        cr.execute(
+            "INSERT INTO hr_employee (resource_id, name, company_id,"
+            " resource_calendar_id, active, employee_type, department_id, user_id,"
+            " create_date, write_date)"
+            " SELECT r.id, r.name, r.company_id, r.calendar_id, true, 'employee',"
+            " (%s::int[])[1 + r.id %% 20], r.user_id, now(), now()"
+            " FROM resource_resource r WHERE r.id = ANY(%s) ORDER BY r.id"
+            " RETURNING id",
+            [departments.ids, resources],
+        )
+        employees = sorted(row[0] for row in cr.fetchall())
+        managers = employees[:50]
+        cr.execute(
+            "UPDATE hr_employee SET parent_id = (%s::int[])[1 + id %% 50]"
+            " WHERE id = ANY(%s)",
+            [managers, employees[50:]],
+        )
+        # a public holiday for everyone, then validated leave: a day for one
+        # employee in ten, a morning for another one in ten, a week for one in
+        # seven a month ago
+        window = working_days(DAYS)
+        cr.execute(
+            "INSERT INTO resource_calendar_leaves (name, company_id, date_from,"
+            " date_to, time_type) VALUES ('Bench holiday', %s, %s, %s, 'leave')",
+            [company, HOLIDAY, HOLIDAY + timedelta(days=1)],
+        )
+        day_off, morning_off, week_off = window[-3], window[-4], window[-25]
+        cr.execute(
+            """INSERT INTO resource_calendar_leaves (name, company_id, resource_id,
+                   calendar_id, date_from, date_to, time_type)
+               SELECT 'Bench leave', %(company)s, r.id, r.calendar_id,
+                      CASE WHEN r.id %% 10 = 0 THEN %(day)s::timestamp
+                           WHEN r.id %% 10 = 5 THEN %(day2)s::timestamp
+                                                    + interval '6 hours'
+                           ELSE %(week)s::timestamp END,
+                      CASE WHEN r.id %% 10 = 0 THEN %(day)s::timestamp
+                                                    + interval '1 day'
+                           WHEN r.id %% 10 = 5 THEN %(day2)s::timestamp
+                                                    + interval '12 hours'
+                           ELSE %(week)s::timestamp + interval '5 days' END,
+                      'leave'
+                 FROM resource_resource r
+                WHERE r.id = ANY(%(resources)s)
+                  AND (r.id %% 10 IN (0, 5) OR r.id %% 7 = 0)""",
+            {
+                "company": company,
+                "day": day_off,
+                "day2": morning_off,
+                "week": week_off,
+                "resources": resources,
+            },
+        )
+        # two lines a working day; one employee in six skips a day in 17
+        cr.execute(
+            """INSERT INTO account_analytic_line (name, date, amount, unit_amount,
+                   company_id, account_id, project_id, employee_id, user_id,
+                   create_date, write_date)
+               SELECT 'Bench work', d.day, 0, 4, %(company)s,
+                      (%(accounts)s::int[])[1 + e.id %% 10],
+                      (%(projects)s::int[])[1 + e.id %% 10],
+                      e.id, e.user_id, now(), now()
+                 FROM hr_employee e
+           CROSS JOIN unnest(%(days)s::date[]) WITH ORDINALITY AS d(day, n)
+           CROSS JOIN generate_series(1, 2) half
+                WHERE e.id = ANY(%(employees)s)
+                  AND NOT (e.id %% 6 = 0 AND (e.id + d.n) %% 17 < 4)""",
+            {
+                "company": company,
+                "accounts": projects.analytic_account_id.ids,
+                "projects": projects.ids,
+                "days": window,
+                "employees": employees,
+            },
+        )
+        cr.execute(
+            """INSERT INTO psa_allocation (employee_id, project_id, company_id,
+                   approval_state, allocation_type, booking_state, date_start,
+                   date_end, hours, create_date, write_date)
+               SELECT e, (%(projects)s::int[])[1 + (e + k) %% 10], %(company)s,
+                      'approved', 'hours',
+                      CASE WHEN k %% 2 = 0 THEN 'confirmed' ELSE 'provisional' END,
+                      %(start)s::date + 30 * k, %(start)s::date + 30 * k + 27, 80,
+                      now(), now()
+                 FROM unnest(%(employees)s::int[]) e
+           CROSS JOIN generate_series(0, %(per)s - 1) k""",
+            {
+                "projects": projects.ids,
+                "company": company,
+                "start": window[0],
+                "employees": employees,
+                "per": max(20_000 // SIZE, 1),
+            },
+        )
+        cr.execute(
+            "ANALYZE account_analytic_line, hr_employee, resource_resource,"
+            " resource_calendar_leaves, psa_allocation"
+        )
+        env.invalidate_all()
+        cls.employees = employees
+        cls.day_off, cls.morning_off = day_off, morning_off
+
+    def _raw_group_by(self, start):
+        """The logged hours per employee and day of the window, in raw SQL:
+        the best of three runs."""
+        seconds = []
+        for _run in range(3):
+            began = time.perf_counter()
+            self.cr.execute(
+                "SELECT employee_id, date, sum(unit_amount)"
+                " FROM account_analytic_line"
+                " WHERE project_id IS NOT NULL AND date >= %s AND date < %s"
+                " GROUP BY employee_id, date",
+                [start, TODAY],
+            )
+            seconds.append(time.perf_counter() - began)
+        rows = self.cr.fetchall()
+        return min(seconds), {(e, d): h for e, d, h in rows}
+
+    def _aggregate(self, employees):
+        Compliance = self.env["psa.timesheet.compliance"]
+        settings = Compliance._compliance_settings()
+        calendars = {}
+        rows = []
+        began = time.perf_counter()
+        for i in range(0, len(employees), BATCH):
+            found = Compliance._aggregate(
+                employees[i : i + BATCH], TODAY, settings, calendars
+            )
+            rows += found[2]
+        return time.perf_counter() - began, rows
+
+    def _reset(self):
+        """Forget the results of a previous run (rows, reminders, escalations)."""
+        self.env.flush_all()
+        self.cr.execute("DELETE FROM psa_timesheet_compliance")
+        self.cr.execute(
+            "DELETE FROM mail_activity WHERE activity_type_id = %s",
+            [self.env.ref("psa_staffing.mail_activity_type_timesheet_missing").id],
+        )
+        self.cr.execute("DELETE FROM psa_exception WHERE kind = 'timesheet_missing'")
+        self.cr.execute("UPDATE hr_employee SET timesheet_compliance_date = NULL")
+        self.env.invalidate_all()
+
+    def _run(self, employees):
+        """The scheduled action's work on ``employees``, batch after batch."""
+        Compliance = self.env["psa.timesheet.compliance"]
+        settings = Compliance._compliance_settings()
+        calendars = {}
+        began = time.perf_counter()
+        for i in range(0, len(employees), BATCH):
+            Compliance._check_employees(
+                employees[i : i + BATCH], TODAY, settings, calendars
+            )
+        return time.perf_counter() - began
+
+    def test_compliance_against_raw_sql(self):
+        Compliance = self.env["psa.timesheet.compliance"]
+        self._aggregate(self.employees[:BATCH])  # warm caches, as raw SQL's below
+        agg_seconds = min(self._aggregate(self.employees)[0] for _run in range(2))
+        _seconds, rows = self._aggregate(self.employees)
+        start = min(row[1] for row in rows)
+        raw_seconds, logged = self._raw_group_by(start)
+
+        # correctness: the same logged hours as raw SQL, day by day
+        for employee_id, day, _expected, done, *_rest in rows:
+            self.assertEqual(done, logged.get((employee_id, day), 0.0))
+        by_key = {(row[0], row[1]): row for row in rows}
+        self.assertNotIn(HOLIDAY, {row[1] for row in rows}, "public holiday")
+        self.cr.execute(
+            "SELECT e.id, r.calendar_id FROM hr_employee e"
+            " JOIN resource_resource r ON r.id = e.resource_id"
+            " WHERE e.id = ANY(%s) AND r.id %% 10 IN (0, 5) LIMIT 20",
+            [self.employees],
+        )
+        for employee_id, _calendar in self.cr.fetchall():
+            full = by_key.get((employee_id, self.day_off))
+            half = by_key.get((employee_id, self.morning_off))
+            self.assertTrue(full is None or half is None)
+            if half:
+                self.assertIn(half[2], (4.0, 5.0), "a morning off (UTC or Brussels)")
+
+        self._reset()
+        job_seconds_start = time.perf_counter()
+        Compliance._cron_timesheet_compliance(batch_size=BATCH, today=TODAY)
+        job_seconds = time.perf_counter() - job_seconds_start
+        self.cr.execute(
+            "SELECT count(*), count(*) FILTER (WHERE state = 'missing')"
+            " FROM psa_timesheet_compliance WHERE employee_id = ANY(%s)",
+            [self.employees],
+        )
+        stored, missing = self.cr.fetchone()
+        self.assertEqual(stored, len(rows))
+        self.assertEqual(missing, sum(1 for row in rows if row[6] == "missing"))
+        late = {row[0] for row in rows if row[6] == "missing"}
+        self.cr.execute(
+            "SELECT count(*) FROM mail_activity WHERE activity_type_id = %s"
+            " AND res_model = 'hr.employee' AND res_id = ANY(%s)",
+            [
+                self.env.ref("psa_staffing.mail_activity_type_timesheet_missing").id,
+                self.employees,
+            ],
+        )
+        self.assertEqual(self.cr.fetchone()[0], len(late), "one reminder each")
+
+        # the next night: one new day per employee, the rest unchanged
+        began = time.perf_counter()
+        Compliance._cron_timesheet_compliance(
+            batch_size=BATCH, today=TODAY + timedelta(days=1)
+        )
+        next_seconds = time.perf_counter() - began
+        self.cr.execute(
+            "SELECT count(*) FROM psa_timesheet_compliance WHERE date = %s",
+            [TODAY],
+        )
+        self.assertGreaterEqual(self.cr.fetchone()[0], len(self.employees) - 10)
+        print(
+            f"\n[bench compliance] {SIZE} employees, data generated in"
+            f" {self.generate_seconds:.1f} s; window of"
+            f" {len(rows)} employee-days, {missing} missing"
+            f"\n[bench compliance] aggregation {agg_seconds:.3f} s vs raw SQL"
+            f" GROUP BY {raw_seconds:.3f} s: ratio {agg_seconds / raw_seconds:.2f}x"
+            f" (target <= 2x)"
+            f"\n[bench compliance] whole job {job_seconds:.2f} s"
+            f" ({len(late)} reminders) vs raw SQL GROUP BY: ratio"
+            f" {job_seconds / raw_seconds:.1f}x (target <= 10x);"
+            f" the next night {next_seconds:.2f} s: ratio"
+            f" {next_seconds / raw_seconds:.1f}x"
+        )
+
+    def test_cost_per_employee_and_per_batch(self):
+        Compliance = self.env["psa.timesheet.compliance"]
+        per_employee = {}
+        for size in (500, 2_000, SIZE):
+            if size > SIZE:
+                continue
+            self._reset()
+            per_employee[size] = self._run(self.employees[:size]) / size
+        fastest = min(per_employee.values())
+        slowest = max(per_employee.values())
+        self.assertTrue(fastest > 0)
+
+        queries = {}
+        for offset, size in ((0, 100), (100, 1_000)):
+            self._reset()
+            ids = self.employees[offset : offset + size]
+            self.env.invalidate_all()
+            self.env.user.read(["partner_id"])  # cached in a cron after a batch
+            before = self.cr.sql_log_count
+            Compliance._check_employees(ids, TODAY)
+            self.env.flush_all()
+            queries[size] = self.cr.sql_log_count - before
+        self.assertEqual(queries[100], queries[1_000], "queries per batch")
+        self.assertLessEqual(queries[1_000], 30)  # see BATCH_QUERIES in psa_staffing
+        print(
+            "\n[bench compliance] time per employee: "
+            + ", ".join(
+                f"{size} employees {seconds * 1000:.2f} ms"
+                for size, seconds in per_employee.items()
+            )
+            + f"; spread {slowest / fastest:.2f}x (target <= 2.5x)"
+            f"\n[bench compliance] queries per batch: {queries[100]} for 100"
+            f" employees, {queries[1_000]} for 1,000"
+        )
