@@ -8,7 +8,10 @@ from .common import PsaStaffingCommon
 
 class TestStaffingBench(PsaStaffingCommon):
     def test_bench_lists_free_capacity_of_next_four_weeks(self):
-        today = fields.Date.context_today(self.env["psa.staffing.bench"])
+        # "today" of the user who opens the bench, in their time zone
+        today = fields.Date.context_today(
+            self.env["psa.staffing.bench"].with_user(self.project_manager)
+        )
         period = (today, today + timedelta(days=27))
         capacity = self.env["psa.staffing.capacity"]._compute(
             [(self.colleague, *period)], with_allocated=False

@@ -21,7 +21,9 @@ class TestCapacityBoardTour(PsaStaffingFactory, HttpCase):
         cls.manager.password = cls.manager.login
         cls.ada = cls._create_employee("Board Tour Ada")
         project = cls.env["project.project"].create({"name": "Board Tour Project"})
-        today = fields.Date.context_today(cls.manager)
+        # the board starts on the browser's today: the machine's (UTC) date,
+        # not the user's time zone, which differs late in the evening
+        today = fields.Date.today()
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=12)
         cls.week = (monday, monday + timedelta(days=4))
         cls.env["psa.allocation"].create(
