@@ -13,7 +13,11 @@ from .webhook_receiver import independent_signature
 HEADER_NAMES = st.sampled_from(
     ["webhook-id", "webhook-timestamp", "webhook-signature", "Content-Type", "X-Other"]
 )
-HEADER_VALUES = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
+# printable values; an HTTP client cannot send a value starting with a space
+# (requests refuses it before sending), so none is generated
+HEADER_VALUES = st.text(
+    st.characters(min_codepoint=32, max_codepoint=126), max_size=80
+).map(str.lstrip)
 JSON = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: (
