@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, models
@@ -77,16 +78,16 @@ class PsaStaffingWatchEnding(models.AbstractModel):
             ["employee_id", "project_id", "date_start", "date_end"],
             load=None,
         )
-        followed = set()
-        for alloc in allocations:
-            for other in later:
-                if (
-                    other["id"] != alloc.id
-                    and other["employee_id"] == alloc.employee_id.id
-                    and other["project_id"] == alloc.project_id.id
-                    and other["date_end"] > alloc.date_end
-                    and other["date_start"] <= alloc.date_end + gap
-                ):
-                    followed.add(alloc.id)
-                    break
-        return followed
+        by_pair = defaultdict(list)
+        for other in later:
+            by_pair[other["employee_id"], other["project_id"]].append(other)
+        return {
+            alloc.id
+            for alloc in allocations
+            if any(
+                other["id"] != alloc.id
+                and other["date_end"] > alloc.date_end
+                and other["date_start"] <= alloc.date_end + gap
+                for other in by_pair[alloc.employee_id.id, alloc.project_id.id]
+            )
+        }
