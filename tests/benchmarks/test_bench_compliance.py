@@ -6,8 +6,8 @@ leave, 60 working days of project timesheets (two lines a day, some days
 missing: ~600,000 lines at full size) and 20,000 allocations. Prints:
 
 - the aggregation of missing timesheets (expected hours from calendars and
-  leave against logged hours, in batches of 500) against a raw SQL GROUP BY
-  of the logged hours of the same window (target <= 2x);
+  leave against logged hours, in the scheduled action's batches) against a
+  raw SQL GROUP BY of the logged hours of the same window (target <= 2x);
 - the whole scheduled action (rows, reminders, escalations) against that
   raw GROUP BY (target <= 10x);
 - the time per employee of the action at 500, 2,000 and SIZE employees
@@ -24,11 +24,17 @@ from datetime import date, timedelta
 
 from odoo.tests import TransactionCase
 
+from odoo.addons.psa_staffing.models.psa_staffing_expected_hours import (
+    ExpectedHoursCache,
+)
+from odoo.addons.psa_staffing.models.psa_timesheet_compliance_cron import (
+    BATCH_SIZE as BATCH,
+)
+
 SIZE = int(os.environ.get("PSA_BENCH_SIZE", 5_000))
 TODAY = date(2027, 6, 14)  # a Monday
 DAYS = 60
 HOLIDAY = TODAY - timedelta(days=5)  # the Wednesday before
-BATCH = 500
 
 
 def working_days(count):
@@ -151,7 +157,8 @@ class TestBenchCompliance(TransactionCase):
             " date_to, time_type) VALUES ('Bench holiday', %s, %s, %s, 'leave')",
             [company, HOLIDAY, HOLIDAY + timedelta(days=1)],
         )
-        day_off, morning_off, week_off = window[-3], window[-4], window[-25]
+        # (window[-4] is the public holiday)
+        day_off, morning_off, week_off = window[-3], window[-5], window[-25]
         cr.execute(
             """INSERT INTO resource_calendar_leaves (name, company_id, resource_id,
                    calendar_id, date_from, date_to, time_type)
@@ -244,17 +251,18 @@ class TestBenchCompliance(TransactionCase):
         return min(seconds), {(e, d): h for e, d, h in rows}
 
     def _aggregate(self, employees):
+        """The missing days per employee, batch after batch, as the scheduled
+        action computes them (a run's calendar cache shared by its batches)."""
         Compliance = self.env["psa.timesheet.compliance"]
         settings = Compliance._compliance_settings()
-        calendars = {}
-        rows = []
+        cache = ExpectedHoursCache()
+        missing = {}
         began = time.perf_counter()
         for i in range(0, len(employees), BATCH):
-            found = Compliance._aggregate(
-                employees[i : i + BATCH], TODAY, settings, calendars
+            missing.update(
+                Compliance._aggregate(employees[i : i + BATCH], TODAY, settings, cache)
             )
-            rows += found[2]
-        return time.perf_counter() - began, rows
+        return time.perf_counter() - began, missing
 
     def _reset(self):
         """Forget the results of a previous run (rows, reminders, escalations)."""
@@ -265,60 +273,79 @@ class TestBenchCompliance(TransactionCase):
             [self.env.ref("psa_staffing.mail_activity_type_timesheet_missing").id],
         )
         self.cr.execute("DELETE FROM psa_exception WHERE kind = 'timesheet_missing'")
-        self.cr.execute("UPDATE hr_employee SET timesheet_compliance_date = NULL")
+        self.cr.execute("DELETE FROM psa_timesheet_compliance_mark")
         self.env.invalidate_all()
 
     def _run(self, employees):
         """The scheduled action's work on ``employees``, batch after batch."""
         Compliance = self.env["psa.timesheet.compliance"]
         settings = Compliance._compliance_settings()
-        calendars = {}
+        cache = ExpectedHoursCache()
         began = time.perf_counter()
         for i in range(0, len(employees), BATCH):
             Compliance._check_employees(
-                employees[i : i + BATCH], TODAY, settings, calendars
+                employees[i : i + BATCH], TODAY, settings, cache
             )
         return time.perf_counter() - began
 
     def test_compliance_against_raw_sql(self):
         Compliance = self.env["psa.timesheet.compliance"]
-        self._aggregate(self.employees[:BATCH])  # warm caches, as raw SQL's below
-        agg_seconds = min(self._aggregate(self.employees)[0] for _run in range(2))
-        _seconds, rows = self._aggregate(self.employees)
-        start = min(row[1] for row in rows)
-        raw_seconds, logged = self._raw_group_by(start)
-
-        # correctness: the same logged hours as raw SQL, day by day
-        for employee_id, day, _expected, done, *_rest in rows:
-            self.assertEqual(done, logged.get((employee_id, day), 0.0))
-        by_key = {(row[0], row[1]): row for row in rows}
-        self.assertNotIn(HOLIDAY, {row[1] for row in rows}, "public holiday")
-        self.cr.execute(
-            "SELECT e.id, r.calendar_id FROM hr_employee e"
-            " JOIN resource_resource r ON r.id = e.resource_id"
-            " WHERE e.id = ANY(%s) AND r.id %% 10 IN (0, 5) LIMIT 20",
-            [self.employees],
-        )
-        for employee_id, _calendar in self.cr.fetchall():
-            full = by_key.get((employee_id, self.day_off))
-            half = by_key.get((employee_id, self.morning_off))
-            self.assertTrue(full is None or half is None)
-            if half:
-                self.assertIn(half[2], (4.0, 5.0), "a morning off (UTC or Brussels)")
+        # the window starts on the earliest first working day of the calendars
+        cache = ExpectedHoursCache()
+        settings = Compliance._compliance_settings()
+        Compliance._aggregate(self.employees[:BATCH], TODAY, settings, cache)
+        start = cache.arrays["first_day"]
+        # alternate both, under the same conditions; keep the best of each
+        agg_runs, raw_runs = [], []
+        for _run in range(3):
+            raw_runs.append(self._raw_group_by(start)[0])
+            agg_seconds, missing_days = self._aggregate(self.employees)
+            agg_runs.append(agg_seconds)
+        agg_seconds, raw_seconds = min(agg_runs), min(raw_runs)
 
         self._reset()
         job_seconds_start = time.perf_counter()
         Compliance._cron_timesheet_compliance(batch_size=BATCH, today=TODAY)
         job_seconds = time.perf_counter() - job_seconds_start
         self.cr.execute(
-            "SELECT count(*), count(*) FILTER (WHERE state = 'missing')"
+            "SELECT employee_id, date, expected_hours, logged_hours, state"
             " FROM psa_timesheet_compliance WHERE employee_id = ANY(%s)",
             [self.employees],
         )
-        stored, missing = self.cr.fetchone()
-        self.assertEqual(stored, len(rows))
-        self.assertEqual(missing, sum(1 for row in rows if row[6] == "missing"))
-        late = {row[0] for row in rows if row[6] == "missing"}
+        rows = self.cr.fetchall()
+        self.assertEqual(min(row[1] for row in rows), start)
+        seconds, logged = self._raw_group_by(start)
+        raw_seconds = min(raw_seconds, seconds)
+
+        # correctness: the same logged hours as raw SQL, day by day; the
+        # missing days the aggregation found are the ones the job stored
+        for employee_id, day, _expected, done, _state in rows:
+            self.assertEqual(done, logged.get((employee_id, day), 0.0))
+        stored_missing = {}
+        for row in rows:
+            stored_missing[row[0]] = stored_missing.get(row[0], 0) + (
+                row[4] == "missing"
+            )
+        self.assertEqual(stored_missing, missing_days)
+        missing = sum(missing_days.values())
+        self.assertTrue(missing, "the generated firm has missing days")
+        by_key = {(row[0], row[1]): row for row in rows}
+        self.assertNotIn(HOLIDAY, {row[1] for row in rows}, "public holiday")
+        self.cr.execute(
+            "SELECT e.id, r.id %% 10 FROM hr_employee e"
+            " JOIN resource_resource r ON r.id = e.resource_id"
+            " WHERE e.id = ANY(%s) AND r.id %% 10 IN (0, 5)",
+            [self.employees],
+        )
+        for employee_id, modulo in self.cr.fetchall():
+            if modulo == 0:
+                self.assertNotIn((employee_id, self.day_off), by_key, "a day off")
+            else:
+                half = by_key[(employee_id, self.morning_off)]
+                # 06:00-12:00 UTC off: 4 h left of 08:00-12:00 + 13:00-17:00 in
+                # UTC, 3 h in Brussels (08:00-14:00 there)
+                self.assertIn(half[2], (4.0, 3.0), "a morning off")
+        late = {employee for employee, days in missing_days.items() if days}
         self.cr.execute(
             "SELECT count(*) FROM mail_activity WHERE activity_type_id = %s"
             " AND res_model = 'hr.employee' AND res_id = ANY(%s)",
@@ -356,6 +383,7 @@ class TestBenchCompliance(TransactionCase):
 
     def test_cost_per_employee_and_per_batch(self):
         Compliance = self.env["psa.timesheet.compliance"]
+        settings = Compliance._compliance_settings()
         per_employee = {}
         for size in (500, 2_000, SIZE):
             if size > SIZE:
@@ -367,17 +395,20 @@ class TestBenchCompliance(TransactionCase):
         self.assertTrue(fastest > 0)
 
         queries = {}
+        # batches after the first of a run, which reads employees and calendars
+        cache = ExpectedHoursCache()
+        Compliance._aggregate(self.employees[:10], TODAY, settings, cache)
         for offset, size in ((0, 100), (100, 1_000)):
             self._reset()
             ids = self.employees[offset : offset + size]
             self.env.invalidate_all()
             self.env.user.read(["partner_id"])  # cached in a cron after a batch
             before = self.cr.sql_log_count
-            Compliance._check_employees(ids, TODAY)
+            Compliance._check_employees(ids, TODAY, settings, cache)
             self.env.flush_all()
             queries[size] = self.cr.sql_log_count - before
         self.assertEqual(queries[100], queries[1_000], "queries per batch")
-        self.assertLessEqual(queries[1_000], 30)  # see BATCH_QUERIES in psa_staffing
+        self.assertLessEqual(queries[1_000], 13)  # see BATCH_QUERIES in psa_staffing
         print(
             "\n[bench compliance] time per employee: "
             + ", ".join(

@@ -31,5 +31,6 @@ from . import psa_staffing_utilization
 from . import psa_staffing_utilization_refresh
 from . import psa_timesheet_compliance
 from . import psa_timesheet_compliance_cron
+from . import psa_timesheet_compliance_mark
 from . import psa_staffing_expected_hours
 from . import psa_timesheet_compliance_team

@@ -23,15 +23,6 @@ class HrEmployee(models.Model):
             or DEFAULT_UTILIZATION_TARGET
         )
 
-    timesheet_compliance_date = fields.Date(
-        string="Timesheet Compliance Checked On",
-        readonly=True,
-        copy=False,
-        groups="hr.group_hr_user",
-        help="The night the timesheet compliance action last checked this "
-        "employee; it claims the employees not yet checked that night.",
-    )
-
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """A timesheet reminder must not make the consultant a follower of
         their HR file (mail.activity subscribes the assignee by default)."""

@@ -5,13 +5,86 @@ from pytz import timezone, utc
 
 from odoo import api, models
 
+# Common table expressions giving the hours each employee of a batch is
+# expected to work per day: their calendar's working spans (computed in
+# Python, once per calendar and time zone) minus the overlap with their
+# validated leave (the calendar leaves with their resource, which hr_holidays
+# writes on validation). Parameters: see ``_expected_params``; the employees
+# and calendars come as arrays, so that the planner knows their sizes. Yields
+# ``staff`` (the batch's employees and their facts), ``expected`` (employee,
+# day, hours and the employee's facts; days entirely on leave left out) and
+# ``first_days`` (the first day of each employee's window).
+EXPECTED_SQL = """
+WITH staff (employee_id, resource_id, calendar, department_id, company_id) AS (
+        SELECT * FROM unnest(%(employees)s::int[], %(resources)s::int[],
+                             %(calendars)s::int[], %(departments)s::int[],
+                             %(companies)s::int[])
+), days (calendar, day, hours) AS (
+        SELECT * FROM unnest(%(day_calendars)s::int[], %(day_days)s::date[],
+                             %(day_hours)s::float8[])
+), spans (calendar, day, start, stop) AS (
+        SELECT * FROM unnest(%(span_calendars)s::int[], %(span_days)s::date[],
+                             %(span_starts)s::timestamp[], %(span_stops)s::timestamp[])
+), on_leave (employee_id, day, hours) AS (
+        SELECT s.employee_id, p.day, sum(date_part(
+                   'epoch', LEAST(p.stop, l.date_to) - GREATEST(p.start, l.date_from)
+               )) / 3600
+          FROM resource_calendar_leaves l
+          JOIN staff s ON s.resource_id = l.resource_id
+          JOIN spans p ON p.calendar = s.calendar
+                      AND l.date_from < p.stop AND l.date_to > p.start
+         WHERE l.resource_id = ANY(%(resources)s) AND l.time_type = 'leave'
+           AND l.date_from < %(spans_stop)s AND l.date_to > %(spans_start)s
+      GROUP BY s.employee_id, p.day
+), expected (employee_id, day, hours, department_id, company_id) AS (
+        SELECT s.employee_id, d.day,
+               CASE WHEN o.hours IS NULL THEN d.hours
+                    ELSE round((d.hours - o.hours)::numeric, 2)::float8 END,
+               s.department_id, s.company_id
+          FROM staff s
+          JOIN days d ON d.calendar = s.calendar
+     LEFT JOIN on_leave o ON o.employee_id = s.employee_id AND o.day = d.day
+         WHERE o.hours IS NULL OR round((d.hours - o.hours)::numeric, 2) > 0
+), first_days (employee_id, day) AS (
+        SELECT s.employee_id, min(d.day)
+          FROM staff s JOIN days d ON d.calendar = s.calendar
+      GROUP BY s.employee_id
+)
+"""
+
+FACTS = ("resource", "calendar", "user", "manager", "department", "company")
+PARAMS = {  # the facts EXPECTED_SQL takes, and their parameters
+    "resource": "resources",
+    "calendar": "calendars",
+    "department": "departments",
+    "company": "companies",
+}
+
+
+class ExpectedHoursCache:
+    """What a run reads once: the facts of the employees to check (resource,
+    calendar and time zone, user, manager's user, department, company) as
+    they were when it began, and each calendar's working spans per day. One
+    run, one ``today``, one window."""
+
+    def __init__(self):
+        self.employees = {}  # id: {fact: value}, or None without calendar
+        self.keys = {}  # (calendar id, tz name): number used in EXPECTED_SQL
+        self.days = {}  # number: [(date, [(start, stop)])]
+        self.arrays = None  # the days and spans as EXPECTED_SQL wants them
+
+
+def utc_naive(moment):
+    """An aware datetime as the naive UTC datetime PostgreSQL stores."""
+    return moment.astimezone(utc).replace(tzinfo=None)
+
 
 class PsaStaffingExpectedHours(models.AbstractModel):
     """Hours each employee is expected to work per day over the last working
     days: the working calendar minus public holidays (calendar leaves without
-    resource), computed once per calendar and time zone, minus the employee's
-    validated leave (calendar leaves with their resource, which hr_holidays
-    writes on validation), read in one query for a batch of employees.
+    resource), computed once per calendar and time zone by Odoo's
+    ``_work_intervals_batch``, minus the employee's validated leave, which
+    PostgreSQL subtracts (see ``EXPECTED_SQL``).
 
     Unlike ``psa.staffing.capacity``, which calls ``_work_intervals_batch``
     with every employee's resource, the cost does not grow with the number of
@@ -22,100 +95,102 @@ class PsaStaffingExpectedHours(models.AbstractModel):
     _description = "Expected Working Hours per Day"
 
     @api.model
-    def _compute(self, staff, today, window, calendars):
-        """``staff``: ``{employee_id: {"resource", "calendar", "tz", ...}}``.
-        ``calendars``: a dict kept by the caller for a run, caching each
-        calendar's working days. Returns ``{employee_id: {date: hours}}``
-        over the last ``window`` working days of their calendar before
-        ``today``, and ``{employee_id: first day of that window}``."""
-        keys = {emp: (facts["calendar"], facts["tz"]) for emp, facts in staff.items()}
-        for key in set(keys.values()):
-            self._calendar_days(key, today, window, calendars)
-        leave = self._leave_intervals(
-            staff, [calendars[key] for key in set(keys.values())]
-        )
-        # one dict per calendar, shared by its employees without leave: the
-        # callers only read it
-        plain = {
-            key: {day: hours for day, (hours, _spans) in calendars[key].items()}
-            for key in set(keys.values())
+    def _expected_params(self, employee_ids, today, window, cache):
+        """The parameters of ``EXPECTED_SQL`` for ``employee_ids`` (those
+        with a working calendar), over the last ``window`` working days before
+        ``today``. ``cache``: an ``ExpectedHoursCache`` kept by the caller for
+        a run; on first use it reads every active employee, so that a run
+        reads employees and calendars once."""
+        unknown = [emp for emp in employee_ids if emp not in cache.employees]
+        if unknown:
+            self._read_employees(cache, unknown, everyone=not cache.employees)
+        staff = [
+            (emp, cache.employees[emp])
+            for emp in employee_ids
+            if cache.employees[emp] is not None
+        ]
+        if cache.arrays is None:
+            cache.arrays = self._calendar_arrays(cache, today, window)
+        return {
+            "employees": [emp for emp, _facts in staff],
+            **{
+                param: [facts[fact] for _emp, facts in staff]
+                for fact, param in PARAMS.items()
+            },
+            **cache.arrays,
         }
-        expected, first_days = {}, {}
-        for emp, key in keys.items():
-            days = calendars[key]
-            if days:
-                first_days[emp] = min(days)
-            taken = leave.get(staff[emp]["resource"])
-            expected[emp] = self._net_of_leave(days, taken) if taken else plain[key]
-        return expected, first_days
-
-    @staticmethod
-    def _net_of_leave(days, taken):
-        """Hours of each day of ``days`` outside the ``taken`` intervals."""
-        hours = {}
-        for day, (day_hours, spans) in days.items():
-            seconds = day_hours * 3600.0
-            for leave_from, leave_to in taken:
-                for begin, end in spans:
-                    overlap = min(end, leave_to) - max(begin, leave_from)
-                    seconds -= max(overlap.total_seconds(), 0.0)
-            if seconds > 0:
-                hours[day] = round(seconds / 3600.0, 2)
-        return hours
 
     @api.model
-    def _calendar_days(self, key, today, window, calendars):
+    def _read_employees(self, cache, employee_ids, everyone=False):
+        """Add to ``cache`` the facts of ``employee_ids`` and, with
+        ``everyone``, of every active employee with a calendar."""
+        self.env["hr.employee"].flush_model()
+        self.env["resource.resource"].flush_model(["tz"])
+        self.env.cr.execute(
+            """SELECT e.id, e.resource_id, e.resource_calendar_id,
+                      COALESCE(r.tz, c.tz, 'UTC'), e.user_id, m.user_id,
+                      e.department_id, e.company_id
+                 FROM hr_employee e
+                 JOIN resource_resource r ON r.id = e.resource_id
+                 JOIN resource_calendar c ON c.id = e.resource_calendar_id
+            LEFT JOIN hr_employee m ON m.id = e.parent_id
+                WHERE e.id = ANY(%s) OR (%s AND e.active)""",
+            [list(employee_ids), everyone],
+        )
+        cache.employees.update(dict.fromkeys(employee_ids))  # None: no calendar
+        for emp, resource, calendar, tz, *facts in self.env.cr.fetchall():
+            key = (calendar, tz)
+            if key not in cache.keys:
+                cache.keys[key] = len(cache.keys)
+                cache.arrays = None
+            cache.employees[emp] = dict(
+                zip(FACTS, (resource, cache.keys[key], *facts), strict=True)
+            )
+
+    @api.model
+    def _calendar_arrays(self, cache, today, window):
+        """The working days and spans of every calendar of ``cache``, as
+        arrays for ``EXPECTED_SQL``."""
+        days, spans = [], []
+        for key, number in cache.keys.items():
+            if number not in cache.days:
+                cache.days[number] = self._calendar_days(key, today, window)
+            for day, day_spans in cache.days[number]:
+                seconds = sum((end - begin).total_seconds() for begin, end in day_spans)
+                days.append((number, day, round(seconds / 3600.0, 2)))
+                spans += [
+                    (number, day, utc_naive(begin), utc_naive(end))
+                    for begin, end in day_spans
+                ]
+        day_columns = list(zip(*days, strict=True)) or [()] * 3
+        span_columns = list(zip(*spans, strict=True)) or [()] * 4
+        return {
+            "day_calendars": list(day_columns[0]),
+            "day_days": list(day_columns[1]),
+            "day_hours": list(day_columns[2]),
+            "span_calendars": list(span_columns[0]),
+            "span_days": list(span_columns[1]),
+            "span_starts": list(span_columns[2]),
+            "span_stops": list(span_columns[3]),
+            "spans_start": min(span_columns[2], default=None),
+            "spans_stop": max(span_columns[3], default=None),
+            "first_day": min(day_columns[1], default=today),
+        }
+
+    @api.model
+    def _calendar_days(self, key, today, window):
         """The last ``window`` working days before ``today`` of a calendar in a
         time zone (``key``: calendar id, tz name), net of public holidays:
-        ``{date: (hours, [(start, stop)])}``, kept in ``calendars``."""
+        ``[(date, [(start, stop)])]`` (aware datetimes)."""
         calendar_id, tz_name = key
-        if key not in calendars:
-            tz = timezone(tz_name)
-            calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
-            first = today - timedelta(days=max(14, 3 * window))
-            start_dt = tz.localize(datetime.combine(first, time()))
-            stop_dt = tz.localize(datetime.combine(today, time()))
-            intervals = calendar._work_intervals_batch(start_dt, stop_dt, tz=tz)[False]
-            days = defaultdict(list)
-            for begin, end, _meta in intervals:
-                days[begin.astimezone(tz).date()].append((begin, end))
-            kept = sorted(day for day in days if day < today)[-window:]
-            calendars[key] = {
-                day: (
-                    round(
-                        sum((end - begin).total_seconds() for begin, end in days[day])
-                        / 3600.0,
-                        2,
-                    ),
-                    days[day],
-                )
-                for day in kept
-            }
-        return calendars[key]
-
-    @api.model
-    def _leave_intervals(self, staff, calendar_days):
-        """Validated leave of the batch's resources (hr_holidays writes one
-        calendar leave with the resource per validated time off), as aware
-        UTC intervals per resource id, over the days of ``calendar_days``."""
-        spans = [
-            span
-            for days in calendar_days
-            for _hours, day_spans in days.values()
-            for span in day_spans
-        ]
-        if not spans:
-            return {}
-        start = min(begin for begin, _end in spans).astimezone(utc).replace(tzinfo=None)
-        stop = max(end for _begin, end in spans).astimezone(utc).replace(tzinfo=None)
-        self.env["resource.calendar.leaves"].flush_model()
-        self.env.cr.execute(
-            "SELECT resource_id, date_from, date_to FROM resource_calendar_leaves"
-            " WHERE resource_id = ANY(%s) AND time_type = 'leave'"
-            " AND date_from < %s AND date_to > %s",
-            [[facts["resource"] for facts in staff.values()], stop, start],
-        )
-        leave = defaultdict(list)
-        for resource_id, date_from, date_to in self.env.cr.fetchall():
-            leave[resource_id].append((utc.localize(date_from), utc.localize(date_to)))
-        return leave
+        tz = timezone(tz_name)
+        calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
+        first = today - timedelta(days=max(14, 3 * window))
+        start_dt = tz.localize(datetime.combine(first, time()))
+        stop_dt = tz.localize(datetime.combine(today, time()))
+        intervals = calendar._work_intervals_batch(start_dt, stop_dt, tz=tz)[False]
+        days = defaultdict(list)
+        for begin, end, _meta in intervals:
+            days[begin.astimezone(tz).date()].append((begin, end))
+        kept = sorted(day for day in days if day < today)[-window:]
+        return [(day, days[day]) for day in kept]

@@ -8,12 +8,18 @@ class PsaTimesheetCompliance(models.Model):
     see ``psa_timesheet_compliance_cron.py``) with one upsert per batch of
     employees: a day has at most one row per employee, so running the action
     twice changes nothing. Only days with expected hours get a row.
+
+    Rows are facts the scheduled action recomputes, never edited. Each foreign
+    key costs a check per row written, so rows keep only the employee, team
+    and company: no ``create_uid``/``write_uid`` (``_log_access``), and the
+    consultant's and manager's users are read through the employee.
     """
 
     _name = "psa.timesheet.compliance"
     _description = "Timesheet Compliance"
     _order = "date desc, employee_id"
     _rec_name = "employee_id"
+    _log_access = False
 
     employee_id = fields.Many2one(
         # indexed by the unique (employee_id, date) constraint
@@ -23,17 +29,19 @@ class PsaTimesheetCompliance(models.Model):
         readonly=True,
     )
     user_id = fields.Many2one(
-        "res.users",
-        index=True,
-        readonly=True,
+        related="employee_id.user_id",
+        string="User",
         help="The employee's user: the consultant who should log the time.",
     )
-    department_id = fields.Many2one("hr.department", string="Team", readonly=True)
-    manager_user_id = fields.Many2one(
-        "res.users",
-        string="Manager",
-        index=True,
+    department_id = fields.Many2one(
+        "hr.department",
+        string="Team",
         readonly=True,
+        help="The employee's team when the day was checked.",
+    )
+    manager_user_id = fields.Many2one(
+        related="employee_id.parent_id.user_id",
+        string="Manager",
         help="The user of the employee's manager, who gets the escalation.",
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True)

@@ -1,11 +1,78 @@
 import threading
-from collections import defaultdict
 
 from odoo import _, api, fields, models
 
-BATCH_SIZE = 500
+from .psa_staffing_expected_hours import EXPECTED_SQL, ExpectedHoursCache
+
+BATCH_SIZE = 1000
 REMINDER_TYPE = "psa_staffing.mail_activity_type_timesheet_missing"
 EXCEPTION_KIND = "timesheet_missing"
+
+# The rows of a batch: expected hours per working day (see EXPECTED_SQL)
+# against project timesheet hours. The planner cannot know how many rows
+# the arrays give: the lateral join and NOT IN below keep it from nested loops
+# over whole result sets.
+ROWS_SQL = (
+    EXPECTED_SQL
+    + """
+, rows (employee_id, day, expected, logged, covered, missing, state,
+          department_id, company_id) AS (
+        SELECT x.employee_id, x.day, x.hours, l.hours, LEAST(l.hours, x.hours),
+               GREATEST(x.hours - l.hours, 0.0),
+               CASE WHEN x.hours - l.hours > %(tolerance)s
+                    THEN 'missing' ELSE 'ok' END,
+               x.department_id, x.company_id
+          FROM expected x
+    CROSS JOIN LATERAL (
+               SELECT COALESCE(sum(a.unit_amount), 0.0)::float8 AS hours
+                 FROM account_analytic_line a
+                WHERE a.employee_id = x.employee_id AND a.date = x.day
+                  AND a.project_id IS NOT NULL
+               ) l
+), missing_days (employee_id, days) AS (
+        SELECT employee_id, count(*) FROM rows WHERE state = 'missing'
+      GROUP BY employee_id
+)
+"""
+)
+
+# Writes the rows (new and changed ones only: an unchanged row is not
+# rewritten), deletes the batch's rows of window days no longer expected
+# (leave validated since), and returns the missing days of employees who
+# have some.
+WRITE_ROWS_SQL = """
+, written AS (
+        INSERT INTO psa_timesheet_compliance AS t
+               (employee_id, date, expected_hours, logged_hours, covered_hours,
+                missing_hours, state, department_id, company_id)
+        SELECT employee_id, day, expected, logged, covered, missing, state,
+               department_id, company_id
+          FROM rows
+   ON CONFLICT (employee_id, date) DO UPDATE SET
+               expected_hours = EXCLUDED.expected_hours,
+               logged_hours = EXCLUDED.logged_hours,
+               covered_hours = EXCLUDED.covered_hours,
+               missing_hours = EXCLUDED.missing_hours,
+               state = EXCLUDED.state,
+               department_id = EXCLUDED.department_id,
+               company_id = EXCLUDED.company_id
+         WHERE (t.expected_hours, t.logged_hours, t.state, t.department_id,
+                t.company_id)
+               IS DISTINCT FROM
+               (EXCLUDED.expected_hours, EXCLUDED.logged_hours, EXCLUDED.state,
+                EXCLUDED.department_id, EXCLUDED.company_id)
+), stale AS (
+        DELETE FROM psa_timesheet_compliance t
+         USING first_days f
+         WHERE t.employee_id = ANY(%(employees)s)
+           AND t.employee_id = f.employee_id AND t.date >= f.day
+           AND t.date < %(today)s
+           AND (t.employee_id, t.date) NOT IN (SELECT employee_id, day FROM rows)
+)
+SELECT employee_id, days FROM missing_days
+"""
+
+MISSING_DAYS_SQL = "SELECT employee_id, days FROM missing_days"
 
 
 class PsaTimesheetCompliance(models.Model):
@@ -19,11 +86,13 @@ class PsaTimesheetCompliance(models.Model):
     filled has none; an employee with at least the configured number of
     missing days has one open exception owned by their manager.
 
-    A batch costs the same number of queries whatever its size: expected
-    hours come from ``psa.staffing.expected.hours``, logged hours from one
-    ``_read_group``, rows are written with one upsert, and reminders and
-    escalations are opened or
-    closed together. Nothing is posted in any chatter.
+    A batch costs the same number of queries whatever its size, and most of
+    its work is done by PostgreSQL: the working days of each calendar come
+    from ``psa.staffing.expected.hours`` (once per calendar and run, plus
+    the days of employees on leave), and one statement joins them with the
+    logged hours, writes the changed rows and returns the missing days per
+    employee. Reminders and escalations are then opened or closed together.
+    Nothing is posted in any chatter.
     """
 
     _inherit = "psa.timesheet.compliance"
@@ -52,18 +121,14 @@ class PsaTimesheetCompliance(models.Model):
         """Check every active employee with a working calendar once a night."""
         today = today or fields.Date.context_today(self)
         settings = self._compliance_settings()
-        calendars = {}  # per run only: working days per (calendar, time zone)
+        cache = ExpectedHoursCache()  # employees and calendars, read once a run
         self._release_departed()
         while True:
             employee_ids = self._claim_employees(today, batch_size)
             if not employee_ids:
                 return
-            self._check_employees(employee_ids, today, settings, calendars)
-            self.env.cr.execute(
-                "UPDATE hr_employee SET timesheet_compliance_date = %s"
-                " WHERE id = ANY(%s)",
-                [today, employee_ids],
-            )
+            self._check_employees(employee_ids, today, settings, cache)
+            self._mark_checked(employee_ids, today)
             self._commit_batch()
 
     @api.model
@@ -114,17 +179,32 @@ class PsaTimesheetCompliance(models.Model):
 
     @api.model
     def _claim_employees(self, today, limit):
-        """Lock up to ``limit`` employees not yet checked ``today``."""
+        """Lock up to ``limit`` employees not yet checked ``today``.
+
+        Another worker skips them while they are locked. One that read the
+        marks before this batch committed cannot mark them again either: under
+        Odoo's repeatable read, its upsert of the marks fails on the rows this
+        batch wrote, and its batch is rolled back."""
         self.env.flush_all()  # the previous batch's writes must be visible
         self.env.cr.execute(
-            "SELECT id FROM hr_employee WHERE active"
-            " AND resource_calendar_id IS NOT NULL"
-            " AND (timesheet_compliance_date IS NULL"
-            " OR timesheet_compliance_date < %s)"
-            " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+            "SELECT e.id FROM hr_employee e"
+            " LEFT JOIN psa_timesheet_compliance_mark k ON k.employee_id = e.id"
+            " WHERE e.active AND e.resource_calendar_id IS NOT NULL"
+            " AND (k.date IS NULL OR k.date < %s)"
+            " ORDER BY e.id LIMIT %s FOR UPDATE OF e SKIP LOCKED",
             [today, limit],
         )
         return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _mark_checked(self, employee_ids, today):
+        """Mark ``employee_ids`` as checked ``today``, in one query."""
+        self.env.cr.execute(
+            "INSERT INTO psa_timesheet_compliance_mark (employee_id, date)"
+            " SELECT unnest(%s::int[]), %s ON CONFLICT (employee_id)"
+            " DO UPDATE SET date = EXCLUDED.date",
+            [employee_ids, today],
+        )
 
     def _commit_batch(self):
         """Keep each batch's work even if a later batch fails; never inside tests."""
@@ -132,155 +212,46 @@ class PsaTimesheetCompliance(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
-    def _check_employees(self, employee_ids, today, settings=None, calendars=None):
+    def _check_employees(self, employee_ids, today, settings=None, cache=None):
         """Compare expected and logged hours of ``employee_ids`` over the
         window before ``today``; write the rows, reminders and escalations.
+        ``cache``: the run's ``ExpectedHoursCache``.
 
         Returns ``{employee_id: missing days}``.
         """
         settings = settings or self._compliance_settings()
-        found = self._aggregate(employee_ids, today, settings, calendars)
-        if not found:
-            return {}
-        staff, first_days, rows, missing_days = found
-        self._write_rows(staff, first_days, rows, today)
+        cache = cache or ExpectedHoursCache()
+        params = self._rows_params(employee_ids, today, settings, cache)
+        self.flush_model()
+        self.env.cr.execute(ROWS_SQL + WRITE_ROWS_SQL, params)
+        missing = dict(self.env.cr.fetchall())
+        self.invalidate_model()
+        staff = {emp: cache.employees[emp] for emp in params["employees"]}
+        missing_days = {emp: missing.get(emp, 0) for emp in staff}
         self._sync_reminders(staff, missing_days, today)
         self._sync_escalations(staff, missing_days, settings["escalation"])
-        return {emp: missing_days.get(emp, 0) for emp in staff}
+        return missing_days
 
     @api.model
-    def _aggregate(self, employee_ids, today, settings, calendars=None):
-        """The rows of ``employee_ids``, without writing anything: returns
-        ``(facts per employee, first day of each window, rows, missing days
-        per employee)``, or None for no employee."""
-        calendars = {} if calendars is None else calendars
-        staff = self._employee_facts(employee_ids)
-        if not staff:
-            return None
-        expected, first_days = self.env["psa.staffing.expected.hours"]._compute(
-            staff, today, settings["window"], calendars
+    def _aggregate(self, employee_ids, today, settings, cache=None):
+        """``{employee_id: missing days}`` over the window before ``today``,
+        without writing anything."""
+        params = self._rows_params(
+            employee_ids, today, settings, cache or ExpectedHoursCache()
         )
-        start = min((day for days in expected.values() for day in days), default=today)
-        logged = self._logged_hours(list(staff), start, today)
-        rows = []
-        missing_days = defaultdict(int)
-        for employee_id, days in expected.items():
-            for day, hours in days.items():
-                done = logged.get((employee_id, day), 0.0)
-                gap = max(hours - done, 0.0)
-                state = "missing" if gap > settings["tolerance"] else "ok"
-                missing_days[employee_id] += state == "missing"
-                rows.append(
-                    (employee_id, day, hours, done, min(done, hours), gap, state)
-                )
-        return staff, first_days, rows, missing_days
+        self.env.cr.execute(ROWS_SQL + MISSING_DAYS_SQL, params)
+        missing = dict(self.env.cr.fetchall())
+        return {emp: missing.get(emp, 0) for emp in params["employees"]}
 
     @api.model
-    def _employee_facts(self, employee_ids):
-        """What a batch needs of each employee, in one query."""
-        self.env["hr.employee"].flush_model()
-        self.env.cr.execute(
-            """SELECT e.id, e.resource_id, e.resource_calendar_id,
-                      COALESCE(r.tz, c.tz, 'UTC'), e.department_id, e.company_id,
-                      e.user_id, m.user_id
-                 FROM hr_employee e
-                 JOIN resource_resource r ON r.id = e.resource_id
-                 JOIN resource_calendar c ON c.id = e.resource_calendar_id
-            LEFT JOIN hr_employee m ON m.id = e.parent_id
-                WHERE e.id = ANY(%s)""",
-            [list(employee_ids)],
+    def _rows_params(self, employee_ids, today, settings, cache):
+        """The parameters of ``ROWS_SQL`` for a batch."""
+        self.env.flush_all()  # the statement reads employees, leave, timesheets
+        params = self.env["psa.staffing.expected.hours"]._expected_params(
+            employee_ids, today, settings["window"], cache
         )
-        keys = ("resource", "calendar", "tz", "department", "company", "user")
-        return {
-            row[0]: dict(zip(keys + ("manager",), row[1:], strict=True))
-            for row in self.env.cr.fetchall()
-        }
-
-    @api.model
-    def _logged_hours(self, employee_ids, date_from, date_to):
-        """Project timesheet hours ``{(employee_id, date): hours}`` from
-        ``date_from`` until the day before ``date_to``, in one query."""
-        # one plain GROUP BY: the ORM's _read_group would build a record per group
-        self.env["account.analytic.line"].flush_model(
-            ["employee_id", "project_id", "date", "unit_amount"]
-        )
-        self.env.cr.execute(
-            "SELECT employee_id, date, sum(unit_amount) FROM account_analytic_line"
-            " WHERE employee_id = ANY(%s) AND project_id IS NOT NULL"
-            " AND date >= %s AND date < %s GROUP BY employee_id, date",
-            [list(employee_ids), date_from, date_to],
-        )
-        return {
-            (employee, day): hours for employee, day, hours in self.env.cr.fetchall()
-        }
-
-    @api.model
-    def _write_rows(self, staff, first_days, rows, today):
-        """Write the batch's new and changed rows, and delete its rows of
-        window days no longer expected (leave validated since): three queries,
-        and unchanged rows are neither written nor locked."""
-        self.flush_model()
-        self.env.cr.execute(
-            """SELECT id, employee_id, date, expected_hours, logged_hours, state,
-                      user_id, manager_user_id, department_id, company_id
-                 FROM psa_timesheet_compliance
-                WHERE employee_id = ANY(%s) AND date >= %s AND date < %s""",
-            [list(staff), min(first_days.values(), default=today), today],
-        )
-        existing = {(row[1], row[2]): row for row in self.env.cr.fetchall()}
-        changed = []
-        for row in rows:
-            facts = staff[row[0]]
-            values = (
-                *row,
-                facts["user"],
-                facts["manager"],
-                facts["department"],
-                facts["company"],
-            )
-            old = existing.pop((row[0], row[1]), None)
-            if old is None or old[3:] != (*row[2:4], row[6], *values[7:]):
-                changed.append(values)
-        stale = [
-            old[0]
-            for (employee_id, day), old in existing.items()
-            if employee_id in first_days and day >= first_days[employee_id]
-        ]
-        self._upsert_rows(changed)
-        self.env.cr.execute(
-            "DELETE FROM psa_timesheet_compliance WHERE id = ANY(%s)", [stale]
-        )
-        self.invalidate_model()
-
-    @api.model
-    def _upsert_rows(self, values):
-        """Insert or update rows given as ``(employee, date, expected, logged,
-        covered, missing, state, user, manager, department, company)``; on a
-        conflict with a concurrent run, the last write wins."""
-        columns = list(zip(*values, strict=True)) or [[]] * 11
-        self.env.cr.execute(
-            """INSERT INTO psa_timesheet_compliance
-                   (employee_id, date, expected_hours, logged_hours, covered_hours,
-                    missing_hours, state, user_id, manager_user_id, department_id,
-                    company_id, create_uid, write_uid, create_date, write_date)
-               SELECT t.*, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
-                 FROM unnest(%s::int[], %s::date[], %s::float8[], %s::float8[],
-                             %s::float8[], %s::float8[], %s::varchar[], %s::int[],
-                             %s::int[], %s::int[], %s::int[]) AS t
-           ON CONFLICT (employee_id, date) DO UPDATE SET
-                   expected_hours = EXCLUDED.expected_hours,
-                   logged_hours = EXCLUDED.logged_hours,
-                   covered_hours = EXCLUDED.covered_hours,
-                   missing_hours = EXCLUDED.missing_hours,
-                   state = EXCLUDED.state,
-                   user_id = EXCLUDED.user_id,
-                   manager_user_id = EXCLUDED.manager_user_id,
-                   department_id = EXCLUDED.department_id,
-                   company_id = EXCLUDED.company_id,
-                   write_uid = EXCLUDED.write_uid,
-                   write_date = EXCLUDED.write_date""",
-            [self.env.uid, self.env.uid, *(list(column) for column in columns)],
-        )
+        params.update(today=today, tolerance=settings["tolerance"])
+        return params
 
     @api.model
     def _sync_reminders(self, staff, missing_days, today):
@@ -312,10 +283,10 @@ class PsaTimesheetCompliance(models.Model):
             and employee_id not in reminded
         ]
         # mail.activity recomputes its (readonly) document name one record at
-        # a time: read the names at once, in the same cache
+        # a time: read the names at once
         names = {
-            emp.id: emp.display_name
-            for emp in activities.env["hr.employee"].browse(to_remind)
+            emp["id"]: emp["name"]
+            for emp in activities.env["hr.employee"].browse(to_remind).read(["name"])
         }
         activities.create(
             [
@@ -328,13 +299,8 @@ class PsaTimesheetCompliance(models.Model):
                     # given: one INSERT instead of one UPDATE per reminder
                     "res_name": names[employee_id],
                     "date_done": False,
+                    # no note: each would be parsed by the HTML sanitizer
                     "summary": _("Fill in your missing timesheets"),
-                    "note": _(
-                        "%(days)s working day(s) have fewer hours logged than"
-                        " your working schedule expects. See Staffing >"
-                        " Reporting > Timesheet Compliance.",
-                        days=missing_days[employee_id],
-                    ),
                 }
                 for employee_id in to_remind
             ]

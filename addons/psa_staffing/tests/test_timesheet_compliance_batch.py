@@ -1,27 +1,41 @@
 from unittest.mock import patch
 
-from odoo.tests import tagged
+import psycopg2
 
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.psa_staffing.models.psa_staffing_expected_hours import (
+    ExpectedHoursCache,
+)
 from odoo.addons.psa_staffing.models.psa_timesheet_compliance_cron import (
     PsaTimesheetCompliance,
 )
 
 from .compliance_common import TODAY, WINDOW, PsaComplianceCommon
 
-# Queries of one batch, whatever its size: facts, calendar (first batch of a
-# run), leave, timesheets, upsert, clean-up, reminders, escalations.
-BATCH_QUERIES = 22
+# Queries of one batch after the first of a run (which also reads the
+# calendars), whatever its size: one statement for the rows (expected and
+# logged hours, upsert, clean-up), then reminders and escalations.
+BATCH_QUERIES = 13
 
 
 @tagged("post_install", "-at_install")
 class TestTimesheetComplianceBatch(PsaComplianceCommon):
     def _state(self):
         rows = self.Compliance.search([])
+        # ctid changes whenever PostgreSQL writes a new version of the row
+        self.env.cr.execute(
+            "SELECT id, ctid::text FROM psa_timesheet_compliance WHERE id = ANY(%s)",
+            [rows.ids],
+        )
+        versions = sorted(self.env.cr.fetchall())
         messages = self.env["mail.message"].search_count(
             [("model", "in", ("hr.employee", "psa.exception"))]
         )
         return (
-            sorted(rows.mapped(lambda r: (r.id, r.write_date, r.state))),
+            versions,
+            sorted(rows.mapped(lambda r: (r.id, r.state))),
             sorted(self._reminders(self.consultant | self.colleague).ids),
             sorted(self._escalations(self.consultant | self.colleague).ids),
             messages,
@@ -36,7 +50,7 @@ class TestTimesheetComplianceBatch(PsaComplianceCommon):
         Compliance._cron_timesheet_compliance(today=TODAY)
         self.assertEqual(self._state(), first, "the night's employees are done")
         # even when asked again, the check rewrites nothing and posts nothing
-        self.env.cr.execute("UPDATE hr_employee SET timesheet_compliance_date = NULL")
+        self.env.cr.execute("DELETE FROM psa_timesheet_compliance_mark")
         Compliance._cron_timesheet_compliance(today=TODAY)
         self.env.invalidate_all()
         self.assertEqual(self._state(), first)
@@ -64,15 +78,17 @@ class TestTimesheetComplianceBatch(PsaComplianceCommon):
         self.assertEqual(str(crash), "worker killed")
         done = set(calls[0])
         self.env.cr.execute(
-            "SELECT id FROM hr_employee WHERE timesheet_compliance_date = %s", [TODAY]
+            "SELECT employee_id FROM psa_timesheet_compliance_mark WHERE date = %s",
+            [TODAY],
         )
         self.assertEqual({row[0] for row in self.env.cr.fetchall()}, done)
 
         self.Compliance._cron_timesheet_compliance(batch_size=2, today=TODAY)
         self.env.cr.execute(
-            "SELECT count(*) FROM hr_employee WHERE active"
-            " AND resource_calendar_id IS NOT NULL"
-            " AND timesheet_compliance_date IS DISTINCT FROM %s",
+            "SELECT count(*) FROM hr_employee e"
+            " LEFT JOIN psa_timesheet_compliance_mark k ON k.employee_id = e.id"
+            " WHERE e.active AND e.resource_calendar_id IS NOT NULL"
+            " AND k.date IS DISTINCT FROM %s",
             [TODAY],
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "every employee checked")
@@ -147,15 +163,68 @@ class TestTimesheetComplianceBatch(PsaComplianceCommon):
 
     def test_queries_per_batch_do_not_grow_with_its_size(self):
         small, large = self._staff(10, "s"), self._staff(50, "l")
-        self._check()  # caches of the registry (activity type, model ids)
+        # caches of the registry (activity type, model ids) and of a run (the
+        # calendars), as for every batch of a night but the first
+        cache = ExpectedHoursCache()
+        self.Compliance._check_employees(
+            (self.consultant | self.colleague).ids, TODAY, cache=cache
+        )
         counts = []
         for employees in (small, large):
             self.env.invalidate_all()
             before = self.cr.sql_log_count
             with self.assertQueryCount(BATCH_QUERIES):
-                missing = self.Compliance._check_employees(employees.ids, TODAY)
+                missing = self.Compliance._check_employees(
+                    employees.ids, TODAY, cache=cache
+                )
             counts.append(self.cr.sql_log_count - before)
             self.assertEqual(sorted(set(missing.values())), [1, 4])
             self.assertEqual(len(self._reminders(employees)), len(employees))
             self.assertEqual(len(self._escalations(employees)), len(employees) // 2)
         self.assertEqual(counts[0], counts[1], "10 and 50 employees: same queries")
+
+    def test_employee_unknown_to_the_run(self):
+        """A run reads every active employee once, with its first batch; an
+        employee it did not read (reactivated since) is read when checked."""
+        self.colleague.active = False
+        cache = ExpectedHoursCache()
+        self.Compliance._check_employees(self.consultant.ids, TODAY, cache=cache)
+        self.assertNotIn(self.colleague.id, cache.employees)
+        self.colleague.active = True
+        missing = self.Compliance._check_employees(
+            self.colleague.ids, TODAY, cache=cache
+        )
+        self.assertEqual(missing, {self.colleague.id: len(WINDOW)})
+        self.assertEqual(self._rows(self.colleague).mapped("date"), WINDOW[::-1])
+        self.assertEqual(len(self._reminders(self.colleague)), 1)
+
+    def test_late_worker_cannot_mark_a_batch_again(self):
+        """A worker whose snapshot predates another's committed batch claims
+        those employees again (their locks are gone), but cannot mark them:
+        its batch fails and is rolled back instead of reminding twice."""
+        Compliance = self.Compliance.sudo()
+        with self.registry.cursor() as late, self.registry.cursor() as early:
+            late.execute("SELECT 1")  # its snapshot is taken now
+            early_env = Compliance.with_env(Compliance.env(cr=early))
+            batch = early_env._claim_employees(TODAY, 3)
+            self.assertTrue(batch, "demo employees are committed")
+            early_env._mark_checked(batch, TODAY)
+            early.commit()
+            try:
+                late_env = Compliance.with_env(Compliance.env(cr=late))
+                self.assertTrue(
+                    set(batch) <= set(late_env._claim_employees(TODAY, 10_000))
+                )
+                with (
+                    mute_logger("odoo.sql_db"),
+                    self.assertRaises(psycopg2.errors.SerializationFailure),
+                ):
+                    late_env._mark_checked(batch, TODAY)
+            finally:
+                late.rollback()
+                early.execute(
+                    "DELETE FROM psa_timesheet_compliance_mark"
+                    " WHERE employee_id = ANY(%s)",
+                    [batch],
+                )
+                early.commit()
