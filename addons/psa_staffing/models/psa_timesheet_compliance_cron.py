@@ -10,8 +10,8 @@ EXCEPTION_KIND = "timesheet_missing"
 
 # The rows of a batch: expected hours per working day (see EXPECTED_SQL)
 # against project timesheet hours. The planner cannot know how many rows
-# the arrays give: the lateral join and NOT IN below keep it from nested loops
-# over whole result sets.
+# the arrays give: lateral joins (index probes per employee or day) and NOT IN
+# (a hashed set) keep it from joining whole result sets the slow way.
 ROWS_SQL = (
     EXPECTED_SQL
     + """
@@ -36,8 +36,8 @@ ROWS_SQL = (
 """
 )
 
-# Writes the rows (new and changed ones only: an unchanged row is not
-# rewritten), deletes the batch's rows of window days no longer expected
+# Writes the rows (new and changed ones only: an unchanged row is neither
+# rewritten nor locked), deletes the batch's rows of window days no longer expected
 # (leave validated since), and returns the missing days of employees who
 # have some.
 WRITE_ROWS_SQL = """
@@ -45,9 +45,16 @@ WRITE_ROWS_SQL = """
         INSERT INTO psa_timesheet_compliance AS t
                (employee_id, date, expected_hours, logged_hours, covered_hours,
                 missing_hours, state, department_id, company_id)
-        SELECT employee_id, day, expected, logged, covered, missing, state,
-               department_id, company_id
-          FROM rows
+        SELECT r.employee_id, r.day, r.expected, r.logged, r.covered, r.missing,
+               r.state, r.department_id, r.company_id
+          FROM rows r
+     LEFT JOIN psa_timesheet_compliance o
+               ON o.employee_id = r.employee_id AND o.date = r.day
+         WHERE o.id IS NULL
+            OR (o.expected_hours, o.logged_hours, o.state, o.department_id,
+                o.company_id)
+               IS DISTINCT FROM
+               (r.expected, r.logged, r.state, r.department_id, r.company_id)
    ON CONFLICT (employee_id, date) DO UPDATE SET
                expected_hours = EXCLUDED.expected_hours,
                logged_hours = EXCLUDED.logged_hours,
@@ -56,18 +63,18 @@ WRITE_ROWS_SQL = """
                state = EXCLUDED.state,
                department_id = EXCLUDED.department_id,
                company_id = EXCLUDED.company_id
-         WHERE (t.expected_hours, t.logged_hours, t.state, t.department_id,
-                t.company_id)
-               IS DISTINCT FROM
-               (EXCLUDED.expected_hours, EXCLUDED.logged_hours, EXCLUDED.state,
-                EXCLUDED.department_id, EXCLUDED.company_id)
 ), stale AS (
-        DELETE FROM psa_timesheet_compliance t
-         USING first_days f
-         WHERE t.employee_id = ANY(%(employees)s)
-           AND t.employee_id = f.employee_id AND t.date >= f.day
-           AND t.date < %(today)s
-           AND (t.employee_id, t.date) NOT IN (SELECT employee_id, day FROM rows)
+        DELETE FROM psa_timesheet_compliance
+         WHERE id IN (
+               SELECT o.id
+                 FROM first_days f
+           CROSS JOIN LATERAL (
+                      SELECT id, employee_id, date FROM psa_timesheet_compliance
+                       WHERE employee_id = f.employee_id AND date >= f.day
+                         AND date < %(today)s
+                      OFFSET 0) o  -- a fence: one index range per employee
+                WHERE (o.employee_id, o.date) NOT IN (
+                      SELECT employee_id, day FROM rows))
 )
 SELECT employee_id, days FROM missing_days
 """
