@@ -272,15 +272,18 @@ class PsaTimesheetCompliance(models.Model):
                 mail_activity_quick_update=True, psa_compliance_no_subscribe=True
             )
         )
-        current = activities.search(
-            [
-                ("activity_type_id", "=", activity_type.id),
-                ("res_model", "=", "hr.employee"),
-                ("res_id", "in", list(staff)),
-            ]
+        # ids only: reading whole activities would cost more than the check
+        activities.flush_model(["activity_type_id", "res_model", "res_id"])
+        self.env.cr.execute(
+            "SELECT id, res_id FROM mail_activity WHERE activity_type_id = %s"
+            " AND res_model = 'hr.employee' AND res_id = ANY(%s)",
+            [activity_type.id, list(staff)],
         )
-        reminded = set(current.mapped("res_id"))
-        current.filtered(lambda act: not missing_days.get(act.res_id)).unlink()
+        current = dict(self.env.cr.fetchall())
+        reminded = set(current.values())
+        activities.browse(
+            [act for act, emp in current.items() if not missing_days.get(emp)]
+        ).unlink()
         model_id = self.env["ir.model"]._get_id("hr.employee")
         to_remind = [
             employee_id
