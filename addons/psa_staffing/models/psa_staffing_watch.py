@@ -1,10 +1,14 @@
+import logging
 import threading
+from contextlib import contextmanager
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 BATCH_SIZE = 500
+
+_logger = logging.getLogger(__name__)
 
 
 def check_watch_flags(model, vals_list, names):
@@ -49,10 +53,36 @@ class PsaStaffingWatch(models.AbstractModel):
 
     @api.model
     def _cron_watch(self, batch_size=BATCH_SIZE):
-        """Run every check of the staffing watch."""
+        """Run every check of the staffing watch. A check that fails loses
+        its unfinished batch only, and does not keep the next checks from
+        running; the run then fails with the first error, for the logs."""
+        errors = []
         for name in self._watch_check_models():
-            self.env[name].sudo()._watch(batch_size)
+            try:
+                with self._check_transaction():
+                    self.env[name].sudo()._watch(batch_size)
+            except Exception as error:
+                _logger.exception("Staffing watch: the check %s failed", name)
+                errors.append(error)
             self._commit_batch()
+        if errors:
+            raise errors[0]
+
+    @contextmanager
+    def _check_transaction(self):
+        """Undo a failed check's unfinished batch: roll back (its finished
+        batches are committed), or, inside tests, which never commit, return
+        to a savepoint."""
+        if getattr(threading.current_thread(), "testing", False):
+            with self.env.cr.savepoint():
+                yield
+            return
+        try:
+            yield
+        except Exception:
+            self.env.cr.rollback()
+            self.env.invalidate_all()
+            raise
 
     @api.model
     def _watch(self, batch_size=BATCH_SIZE):

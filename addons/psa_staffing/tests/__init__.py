@@ -14,6 +14,7 @@ from . import test_watch_actuals
 from . import test_watch_retainer
 from . import test_watch_settings
 from . import test_watch_performance
+from . import test_watch_failure
 from . import test_capacity_board
 from . import test_tour_capacity_board
 from . import test_utilization
