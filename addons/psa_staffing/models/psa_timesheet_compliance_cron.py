@@ -36,13 +36,16 @@ ROWS_SQL = (
 """
 )
 
+MISSING_DAYS_SQL = "SELECT employee_id, days FROM missing_days"
+
 # Writes the rows (new and changed ones only: an unchanged row is neither
 # rewritten nor locked), deletes the batch's rows of window days no longer expected
 # (leave validated since), and returns the missing days of employees who
 # have some.
-WRITE_ROWS_SQL = """
+WRITE_ROWS_SQL = (
+    """
 , written AS (
-        INSERT INTO psa_timesheet_compliance AS t
+        INSERT INTO psa_timesheet_compliance
                (employee_id, date, expected_hours, logged_hours, covered_hours,
                 missing_hours, state, department_id, company_id)
         SELECT r.employee_id, r.day, r.expected, r.logged, r.covered, r.missing,
@@ -76,10 +79,9 @@ WRITE_ROWS_SQL = """
                 WHERE (o.employee_id, o.date) NOT IN (
                       SELECT employee_id, day FROM rows))
 )
-SELECT employee_id, days FROM missing_days
 """
-
-MISSING_DAYS_SQL = "SELECT employee_id, days FROM missing_days"
+    + MISSING_DAYS_SQL
+)
 
 
 class PsaTimesheetCompliance(models.Model):
@@ -94,12 +96,12 @@ class PsaTimesheetCompliance(models.Model):
     missing days has one open exception owned by their manager.
 
     A batch costs the same number of queries whatever its size, and most of
-    its work is done by PostgreSQL: the working days of each calendar come
-    from ``psa.staffing.expected.hours`` (once per calendar and run, plus
-    the days of employees on leave), and one statement joins them with the
-    logged hours, writes the changed rows and returns the missing days per
-    employee. Reminders and escalations are then opened or closed together.
-    Nothing is posted in any chatter.
+    its work is done by PostgreSQL: a run reads its employees and the working
+    spans of their calendars once (``psa.staffing.expected.hours``), then one
+    statement per batch subtracts validated leave, joins the logged hours,
+    writes the changed rows and returns the missing days per employee.
+    Reminders and escalations are then opened or closed together. Nothing is
+    posted in any chatter.
     """
 
     _inherit = "psa.timesheet.compliance"
