@@ -14,11 +14,14 @@ class PsaStaffingWatchRetainer(models.AbstractModel):
     timesheeted hours linked to the line (``so_line``, or unlinked timesheets
     on a project whose ``sale_line_id`` is the line) over the ordered hours.
     Each threshold crossed gives the salesperson (or the sales team's leader)
-    one activity on the order, never twice (``psa_retainer_alerted``).
+    one activity on the order, never twice (``psa_retainer_alerted``), unless
+    consumption falls back below it (prepaid hours topped up): the threshold
+    is then re-armed, without an activity, and alerts again when crossed.
 
     Scanning costs the same queries for any number of lines in a batch; each
     activity created costs a couple more (``mail.activity`` writes its record
-    name per activity), and a line is alerted at most three times in its life.
+    name per activity), and a line is alerted at most three times per
+    top-up.
     """
 
     _name = "psa.staffing.watch.retainer"
@@ -35,7 +38,6 @@ class PsaStaffingWatchRetainer(models.AbstractModel):
             ("product_id.invoice_policy", "=", "order"),
             ("product_uom.category_id", "=", hour.category_id.id),
             ("product_uom_qty", ">", 0),
-            ("psa_retainer_alerted", "<", THRESHOLDS[-1]),
         ]
         for lines in self._walk("sale.order.line", domain, batch_size):
             self._alert(lines, hour)
@@ -51,6 +53,11 @@ class PsaStaffingWatchRetainer(models.AbstractModel):
                 line.product_uom_qty, hour, raise_if_failure=False
             )
             percent = 100.0 * consumed[line.id] / ordered if ordered else 0.0
+            level = max((t for t in THRESHOLDS if t <= percent), default=0)
+            if level < line.psa_retainer_alerted:
+                # hours topped up (or time moved away): re-arm, silently
+                reached[level].append(line.id)
+                continue
             crossed = [
                 t for t in THRESHOLDS if line.psa_retainer_alerted < t <= percent
             ]

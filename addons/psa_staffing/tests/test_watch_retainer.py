@@ -8,7 +8,7 @@ TODAY = "2027-03-20"
 
 class TestWatchRetainer(PsaStaffingWatchCommon):
     """Prepaid hours crossing 75, 90 and 100% give the salesperson one
-    activity per threshold, never twice."""
+    activity per threshold, never twice, until hours are topped up."""
 
     @classmethod
     def setUpClass(cls):
@@ -89,6 +89,20 @@ class TestWatchRetainer(PsaStaffingWatchCommon):
             ],
         )
         self.assertEqual(self.line.psa_retainer_alerted, 100)
+
+    def test_top_up_rearms_the_thresholds(self):
+        self._timesheet("2027-03-01", 8)
+        self._run(CHECK, TODAY)
+        self.assertEqual(self.line.psa_retainer_alerted, 75)
+        self.line.product_uom_qty = 20  # 10 more prepaid hours: 40% used
+        self._run(CHECK, TODAY)
+        self.assertEqual(self.line.psa_retainer_alerted, 0, "re-armed")
+        self.assertEqual(len(self._alerts()), 1, "re-arming alerts nobody")
+        self._timesheet("2027-03-02", 7)  # 15 of 20 hours: 75% again
+        self._run(CHECK, TODAY)
+        alerts = self._alerts()
+        self.assertEqual(len(alerts), 2, "the threshold alerts again")
+        self.assertEqual(self.line.psa_retainer_alerted, 75)
 
     def test_second_run_changes_nothing(self):
         self._timesheet("2027-03-01", 9.5)
