@@ -160,6 +160,18 @@ class TestTimesheetCompliance(PsaComplianceCommon):
             )
         )
 
+    def test_check_marks_read_by_resource_managers_only(self):
+        self.Compliance._cron_timesheet_compliance(today=TODAY)
+        Mark = self.env["psa.timesheet.compliance.mark"]
+        marks = Mark.with_user(self.resource_manager).search(
+            [("employee_id", "=", self.consultant.id)]
+        )
+        self.assertEqual(marks.date, TODAY)
+        with self.assertRaises(AccessError):
+            Mark.with_user(self.consultant_user).search([])
+        with self.assertRaises(AccessError):
+            marks.write({"date": HOLIDAY})
+
     def test_consultant_cannot_change_settings(self):
         with self.assertRaises(AccessError):
             self.env["res.config.settings"].with_user(self.consultant_user).create(
