@@ -6,10 +6,15 @@ leave, 60 working days of project timesheets (two lines a day, some days
 missing: ~600,000 lines at full size) and 20,000 allocations. Prints:
 
 - the aggregation of missing timesheets (expected hours from calendars and
-  leave against logged hours, in the scheduled action's batches) against a
-  raw SQL GROUP BY of the logged hours of the same window (target <= 2x);
-- the whole scheduled action (rows, reminders, escalations) against that
-  raw GROUP BY (target <= 10x);
+  leave against logged hours, in the scheduled action's batches) against raw
+  SQL answering the same question in one statement (``RAW_ANSWER_SQL``:
+  working days from the calendars' attendances minus public holidays and
+  validated leave, against a GROUP BY of the logged hours): target <= 2x.
+  The raw answer is also the oracle: both must find the same missing days;
+- the same aggregation against the bare GROUP BY of the logged hours of the
+  window, the floor of any answer (it knows nothing of calendars or leave);
+- the whole scheduled action (rows, reminders, escalations) against the raw
+  answer (target <= 10x), on the first night and on the next one;
 - the time per employee of the action at 500, 2,000 and SIZE employees
   (target: within 2.5x of each other);
 - the queries of one batch of 100 and of 1,000 employees (target: equal).
@@ -35,6 +40,95 @@ SIZE = int(os.environ.get("PSA_BENCH_SIZE", 5_000))
 TODAY = date(2027, 6, 14)  # a Monday
 DAYS = 60
 HOLIDAY = TODAY - timedelta(days=5)  # the Wednesday before
+
+
+# Missing days per employee in raw SQL, written by hand for the bench's
+# one-week calendars: each calendar's attendance spans in its time zone, net of
+# public holidays, give the working days; the last ``window`` of them, minus
+# each employee's validated leave, are compared with the logged hours. The
+# leaves are MATERIALIZED first: inlined, the planner probes them once per
+# employee and span (0.1 s more).
+RAW_ANSWER_SQL = """
+WITH staff AS (
+        SELECT e.id AS employee_id, e.resource_id,
+               e.resource_calendar_id AS calendar_id, COALESCE(r.tz, c.tz, 'UTC') AS tz
+          FROM hr_employee e
+          JOIN resource_resource r ON r.id = e.resource_id
+          JOIN resource_calendar c ON c.id = e.resource_calendar_id
+         WHERE e.active AND e.id = ANY(%(employees)s::int[])
+), zones AS (
+        SELECT DISTINCT calendar_id, tz FROM staff
+), spans AS (
+        SELECT z.calendar_id, z.tz, d.day::date AS day,
+               (d.day + a.hour_from * interval '1 hour')
+                   AT TIME ZONE z.tz AT TIME ZONE 'UTC' AS start,
+               (d.day + a.hour_to * interval '1 hour')
+                   AT TIME ZONE z.tz AT TIME ZONE 'UTC' AS stop
+          FROM zones z
+    CROSS JOIN generate_series((%(today)s::date - %(days)s)::timestamp,
+                               (%(today)s::date - 1)::timestamp,
+                               interval '1 day') d(day)
+          JOIN resource_calendar_attendance a
+            ON a.calendar_id = z.calendar_id AND a.day_period != 'lunch'
+           AND a.display_type IS NULL
+           AND a.dayofweek = (extract(isodow FROM d.day)::int - 1)::text
+), open_spans AS (
+        SELECT p.calendar_id, p.tz, p.day, p.start, p.stop,
+               date_part('epoch', p.stop - p.start) - COALESCE(sum(date_part('epoch',
+                   LEAST(p.stop, h.date_to) - GREATEST(p.start, h.date_from)))
+                   FILTER (WHERE h.id IS NOT NULL), 0) AS seconds
+          FROM spans p
+     LEFT JOIN resource_calendar_leaves h
+            ON h.resource_id IS NULL AND h.time_type = 'leave'
+           AND (h.calendar_id IS NULL OR h.calendar_id = p.calendar_id)
+           AND h.date_from < p.stop AND h.date_to > p.start
+      GROUP BY p.calendar_id, p.tz, p.day, p.start, p.stop
+), working_days AS (
+        SELECT calendar_id, tz, day, round((sum(seconds) / 3600)::numeric, 2) AS hours,
+               row_number() OVER (PARTITION BY calendar_id, tz ORDER BY day DESC) AS age
+          FROM open_spans
+      GROUP BY calendar_id, tz, day
+        HAVING sum(seconds) > 0
+), window_spans AS (
+        SELECT p.calendar_id, p.tz, p.day, p.start, p.stop
+          FROM open_spans p
+          JOIN working_days w ON w.calendar_id = p.calendar_id AND w.tz = p.tz
+                             AND w.day = p.day
+         WHERE w.age <= %(window)s AND p.seconds > 0
+), leaves AS MATERIALIZED (
+        SELECT s.employee_id, s.calendar_id, s.tz, l.date_from, l.date_to
+          FROM resource_calendar_leaves l
+          JOIN staff s ON s.resource_id = l.resource_id
+         WHERE l.time_type = 'leave'
+           AND l.date_from < (SELECT max(stop) FROM window_spans)
+           AND l.date_to > (SELECT min(start) FROM window_spans)
+), leave_hours AS (
+        SELECT l.employee_id, p.day, sum(date_part('epoch',
+                   LEAST(p.stop, l.date_to) - GREATEST(p.start, l.date_from)))
+               / 3600 AS hours
+          FROM leaves l
+          JOIN window_spans p ON p.calendar_id = l.calendar_id AND p.tz = l.tz
+                             AND l.date_from < p.stop AND l.date_to > p.start
+      GROUP BY l.employee_id, p.day
+), expected AS (
+        SELECT s.employee_id, w.day,
+               w.hours - round(COALESCE(o.hours, 0)::numeric, 2) AS hours
+          FROM staff s
+          JOIN working_days w ON w.calendar_id = s.calendar_id AND w.tz = s.tz
+     LEFT JOIN leave_hours o ON o.employee_id = s.employee_id AND o.day = w.day
+         WHERE w.age <= %(window)s
+), logged AS (
+        SELECT employee_id, date AS day, sum(unit_amount) AS hours
+          FROM account_analytic_line
+         WHERE project_id IS NOT NULL AND date >= %(start)s AND date < %(today)s
+      GROUP BY employee_id, date
+)
+SELECT x.employee_id, count(*)
+  FROM expected x
+LEFT JOIN logged g ON g.employee_id = x.employee_id AND g.day = x.day
+ WHERE x.hours > 0 AND x.hours - COALESCE(g.hours, 0) > %(tolerance)s
+GROUP BY x.employee_id
+"""
 
 
 def working_days(count):
@@ -250,6 +344,24 @@ class TestBenchCompliance(TransactionCase):
         rows = self.cr.fetchall()
         return min(seconds), {(e, d): h for e, d, h in rows}
 
+    def _raw_answer(self, start, settings):
+        """The missing days per employee in raw SQL (``RAW_ANSWER_SQL``): the
+        best of three runs."""
+        params = {
+            "employees": "{%s}" % ",".join(map(str, self.employees)),
+            "today": TODAY,
+            "days": max(14, 3 * settings["window"]),
+            "window": settings["window"],
+            "start": start,
+            "tolerance": settings["tolerance"],
+        }
+        seconds = []
+        for _run in range(3):
+            began = time.perf_counter()
+            self.cr.execute(RAW_ANSWER_SQL, params)
+            seconds.append(time.perf_counter() - began)
+        return min(seconds), dict(self.cr.fetchall())
+
     def _aggregate(self, employees):
         """The missing days per employee, batch after batch, as the scheduled
         action computes them (a run's calendar cache shared by its batches)."""
@@ -295,13 +407,21 @@ class TestBenchCompliance(TransactionCase):
         settings = Compliance._compliance_settings()
         Compliance._aggregate(self.employees[:BATCH], TODAY, settings, cache)
         start = cache.arrays["first_day"]
-        # alternate both, under the same conditions; keep the best of each
-        agg_runs, raw_runs = [], []
+        # alternate them, under the same conditions; keep the best of each
+        agg_runs, raw_runs, answer_runs = [], [], []
         for _run in range(3):
             raw_runs.append(self._raw_group_by(start)[0])
+            seconds, answer = self._raw_answer(start, settings)
+            answer_runs.append(seconds)
             agg_seconds, missing_days = self._aggregate(self.employees)
             agg_runs.append(agg_seconds)
         agg_seconds, raw_seconds = min(agg_runs), min(raw_runs)
+        answer_seconds = min(answer_runs)
+        # the raw answer is the oracle: the same missing days, employee by employee
+        self.assertEqual(
+            {employee: days for employee, days in missing_days.items() if days},
+            answer,
+        )
 
         self._reset()
         job_seconds_start = time.perf_counter()
@@ -372,12 +492,15 @@ class TestBenchCompliance(TransactionCase):
             f" {self.generate_seconds:.1f} s; window of"
             f" {len(rows)} employee-days, {missing} missing"
             f"\n[bench compliance] aggregation {agg_seconds:.3f} s vs raw SQL"
-            f" GROUP BY {raw_seconds:.3f} s: ratio {agg_seconds / raw_seconds:.2f}x"
-            f" (target <= 2x)"
+            f" answering the same question {answer_seconds:.3f} s: ratio"
+            f" {agg_seconds / answer_seconds:.2f}x (target <= 2x); vs the bare"
+            f" GROUP BY of the logged hours {raw_seconds:.3f} s:"
+            f" {agg_seconds / raw_seconds:.2f}x"
             f"\n[bench compliance] whole job {job_seconds:.2f} s"
-            f" ({len(late)} reminders) vs raw SQL GROUP BY: ratio"
-            f" {job_seconds / raw_seconds:.1f}x (target <= 10x);"
-            f" the next night {next_seconds:.2f} s: ratio"
+            f" ({len(late)} reminders) vs the raw answer: ratio"
+            f" {job_seconds / answer_seconds:.1f}x (target <= 10x), vs the bare"
+            f" GROUP BY {job_seconds / raw_seconds:.1f}x; the next night"
+            f" {next_seconds:.2f} s: {next_seconds / answer_seconds:.1f}x and"
             f" {next_seconds / raw_seconds:.1f}x"
         )
 

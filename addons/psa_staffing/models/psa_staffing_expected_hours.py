@@ -13,7 +13,9 @@ from odoo import api, models
 # and calendars come as arrays, so that the planner knows their sizes. Yields
 # ``staff`` (the batch's employees and their facts), ``expected`` (employee,
 # day, hours and the employee's facts; days entirely on leave left out) and
-# ``first_days`` (the first day of each employee's window).
+# ``first_days`` (the first day of each employee's window). Each array comes
+# as one literal (``array_literal``): one constant for the planner, not one
+# per element as psycopg2's ARRAY[...] would give.
 EXPECTED_SQL = """
 WITH staff (employee_id, resource_id, calendar, department_id, company_id) AS (
         SELECT * FROM unnest(%(employees)s::int[], %(resources)s::int[],
@@ -33,7 +35,7 @@ WITH staff (employee_id, resource_id, calendar, department_id, company_id) AS (
           JOIN staff s ON s.resource_id = l.resource_id
           JOIN spans p ON p.calendar = s.calendar
                       AND l.date_from < p.stop AND l.date_to > p.start
-         WHERE l.resource_id = ANY(%(resources)s) AND l.time_type = 'leave'
+         WHERE l.resource_id = ANY(%(resources)s::int[]) AND l.time_type = 'leave'
            AND l.date_from < %(spans_stop)s AND l.date_to > %(spans_start)s
       GROUP BY s.employee_id, p.day
 ), expected (employee_id, day, hours, department_id, company_id) AS (
@@ -52,7 +54,6 @@ WITH staff (employee_id, resource_id, calendar, department_id, company_id) AS (
 )
 """
 
-FACTS = ("resource", "calendar", "user", "manager", "department", "company")
 PARAMS = {  # the facts EXPECTED_SQL takes, and their parameters
     "resource": "resources",
     "calendar": "calendars",
@@ -72,6 +73,14 @@ class ExpectedHoursCache:
         self.keys = {}  # (calendar id, tz name): number used in EXPECTED_SQL
         self.days = {}  # number: [(date, [(start, stop)])]
         self.arrays = None  # the days and spans as EXPECTED_SQL wants them
+
+
+def array_literal(values):
+    """``values`` (numbers, dates, datetimes or None) as the text of one
+    PostgreSQL array, to be cast in the statement (``%(name)s::int[]``)."""
+    return "{%s}" % ",".join(
+        "NULL" if value is None else f'"{value}"' for value in values
+    )
 
 
 def utc_naive(moment):
@@ -98,9 +107,10 @@ class PsaStaffingExpectedHours(models.AbstractModel):
     def _expected_params(self, employee_ids, today, window, cache):
         """The parameters of ``EXPECTED_SQL`` for ``employee_ids`` (those
         with a working calendar), over the last ``window`` working days before
-        ``today``. ``cache``: an ``ExpectedHoursCache`` kept by the caller for
-        a run; on first use it reads every active employee, so that a run
-        reads employees and calendars once."""
+        ``today``, and under ``staff`` the list of those employees' ids.
+        ``cache``: an ``ExpectedHoursCache`` kept by the caller for a run; on
+        first use it reads every active employee, so that a run reads
+        employees and calendars once."""
         unknown = [emp for emp in employee_ids if emp not in cache.employees]
         if unknown:
             self._read_employees(cache, unknown, everyone=not cache.employees)
@@ -112,9 +122,10 @@ class PsaStaffingExpectedHours(models.AbstractModel):
         if cache.arrays is None:
             cache.arrays = self._calendar_arrays(cache, today, window)
         return {
-            "employees": [emp for emp, _facts in staff],
+            "staff": [emp for emp, _facts in staff],
+            "employees": array_literal(emp for emp, _facts in staff),
             **{
-                param: [facts[fact] for _emp, facts in staff]
+                param: array_literal(facts[fact] for _emp, facts in staff)
                 for fact, param in PARAMS.items()
             },
             **cache.arrays,
@@ -134,18 +145,25 @@ class PsaStaffingExpectedHours(models.AbstractModel):
                  JOIN resource_resource r ON r.id = e.resource_id
                  JOIN resource_calendar c ON c.id = e.resource_calendar_id
             LEFT JOIN hr_employee m ON m.id = e.parent_id
-                WHERE e.id = ANY(%s) OR (%s AND e.active)""",
-            [list(employee_ids), everyone],
+                WHERE e.id = ANY(%s::int[]) OR (%s AND e.active)""",
+            [array_literal(employee_ids), everyone],
         )
         cache.employees.update(dict.fromkeys(employee_ids))  # None: no calendar
+        keys = cache.keys
         for emp, resource, calendar, tz, *facts in self.env.cr.fetchall():
-            key = (calendar, tz)
-            if key not in cache.keys:
-                cache.keys[key] = len(cache.keys)
+            user, manager, department, company = facts
+            number = keys.get((calendar, tz))
+            if number is None:
+                number = keys[calendar, tz] = len(keys)
                 cache.arrays = None
-            cache.employees[emp] = dict(
-                zip(FACTS, (resource, cache.keys[key], *facts), strict=True)
-            )
+            cache.employees[emp] = {
+                "resource": resource,
+                "calendar": number,
+                "user": user,
+                "manager": manager,
+                "department": department,
+                "company": company,
+            }
 
     @api.model
     def _calendar_arrays(self, cache, today, window):
@@ -165,13 +183,13 @@ class PsaStaffingExpectedHours(models.AbstractModel):
         day_columns = list(zip(*days, strict=True)) or [()] * 3
         span_columns = list(zip(*spans, strict=True)) or [()] * 4
         return {
-            "day_calendars": list(day_columns[0]),
-            "day_days": list(day_columns[1]),
-            "day_hours": list(day_columns[2]),
-            "span_calendars": list(span_columns[0]),
-            "span_days": list(span_columns[1]),
-            "span_starts": list(span_columns[2]),
-            "span_stops": list(span_columns[3]),
+            "day_calendars": array_literal(day_columns[0]),
+            "day_days": array_literal(day_columns[1]),
+            "day_hours": array_literal(day_columns[2]),
+            "span_calendars": array_literal(span_columns[0]),
+            "span_days": array_literal(span_columns[1]),
+            "span_starts": array_literal(span_columns[2]),
+            "span_stops": array_literal(span_columns[3]),
             "spans_start": min(span_columns[2], default=None),
             "spans_stop": max(span_columns[3], default=None),
             "first_day": min(day_columns[1], default=today),

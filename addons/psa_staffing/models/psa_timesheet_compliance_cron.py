@@ -235,7 +235,7 @@ class PsaTimesheetCompliance(models.Model):
         self.env.cr.execute(ROWS_SQL + WRITE_ROWS_SQL, params)
         missing = dict(self.env.cr.fetchall())
         self.invalidate_model()
-        staff = {emp: cache.employees[emp] for emp in params["employees"]}
+        staff = {emp: cache.employees[emp] for emp in params["staff"]}
         missing_days = {emp: missing.get(emp, 0) for emp in staff}
         self._sync_reminders(staff, missing_days, today)
         self._sync_escalations(staff, missing_days, settings["escalation"])
@@ -250,7 +250,7 @@ class PsaTimesheetCompliance(models.Model):
         )
         self.env.cr.execute(ROWS_SQL + MISSING_DAYS_SQL, params)
         missing = dict(self.env.cr.fetchall())
-        return {emp: missing.get(emp, 0) for emp in params["employees"]}
+        return {emp: missing.get(emp, 0) for emp in params["staff"]}
 
     @api.model
     def _rows_params(self, employee_ids, today, settings, cache):
