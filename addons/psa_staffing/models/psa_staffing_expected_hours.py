@@ -17,10 +17,9 @@ from odoo import api, models
 # as one literal (``array_literal``): one constant for the planner, not one
 # per element as psycopg2's ARRAY[...] would give.
 EXPECTED_SQL = """
-WITH staff (employee_id, resource_id, calendar, department_id, company_id) AS (
+WITH staff (employee_id, resource_id, calendar, department_id) AS (
         SELECT * FROM unnest(%(employees)s::int[], %(resources)s::int[],
-                             %(calendars)s::int[], %(departments)s::int[],
-                             %(companies)s::int[])
+                             %(calendars)s::int[], %(departments)s::int[])
 ), days (calendar, day, hours) AS (
         SELECT * FROM unnest(%(day_calendars)s::int[], %(day_days)s::date[],
                              %(day_hours)s::float8[])
@@ -38,11 +37,11 @@ WITH staff (employee_id, resource_id, calendar, department_id, company_id) AS (
          WHERE l.resource_id = ANY(%(resources)s::int[]) AND l.time_type = 'leave'
            AND l.date_from < %(spans_stop)s AND l.date_to > %(spans_start)s
       GROUP BY s.employee_id, p.day
-), expected (employee_id, day, hours, department_id, company_id) AS (
+), expected (employee_id, day, hours, department_id) AS (
         SELECT s.employee_id, d.day,
                CASE WHEN o.hours IS NULL THEN d.hours
                     ELSE round((d.hours - o.hours)::numeric, 2)::float8 END,
-               s.department_id, s.company_id
+               s.department_id
           FROM staff s
           JOIN days d ON d.calendar = s.calendar
      LEFT JOIN on_leave o ON o.employee_id = s.employee_id AND o.day = d.day
@@ -58,15 +57,14 @@ PARAMS = {  # the facts EXPECTED_SQL takes, and their parameters
     "resource": "resources",
     "calendar": "calendars",
     "department": "departments",
-    "company": "companies",
 }
 
 
 class ExpectedHoursCache:
     """What a run reads once: the facts of the employees to check (resource,
-    calendar and time zone, user, manager's user, department, company) as
-    they were when it began, and each calendar's working spans per day. One
-    run, one ``today``, one window."""
+    calendar and time zone, user, manager's user, department) as they were
+    when it began, and each calendar's working spans per day. One run, one
+    ``today``, one window."""
 
     def __init__(self):
         self.employees = {}  # id: {fact: value}, or None without calendar
@@ -140,7 +138,7 @@ class PsaStaffingExpectedHours(models.AbstractModel):
         self.env.cr.execute(
             """SELECT e.id, e.resource_id, e.resource_calendar_id,
                       COALESCE(r.tz, c.tz, 'UTC'), e.user_id, m.user_id,
-                      e.department_id, e.company_id
+                      e.department_id
                  FROM hr_employee e
                  JOIN resource_resource r ON r.id = e.resource_id
                  JOIN resource_calendar c ON c.id = e.resource_calendar_id
@@ -151,7 +149,7 @@ class PsaStaffingExpectedHours(models.AbstractModel):
         cache.employees.update(dict.fromkeys(employee_ids))  # None: no calendar
         keys = cache.keys
         for emp, resource, calendar, tz, *facts in self.env.cr.fetchall():
-            user, manager, department, company = facts
+            user, manager, department = facts
             number = keys.get((calendar, tz))
             if number is None:
                 number = keys[calendar, tz] = len(keys)
@@ -162,7 +160,6 @@ class PsaStaffingExpectedHours(models.AbstractModel):
                 "user": user,
                 "manager": manager,
                 "department": department,
-                "company": company,
             }
 
     @api.model

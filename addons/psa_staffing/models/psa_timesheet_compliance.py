@@ -10,9 +10,10 @@ class PsaTimesheetCompliance(models.Model):
     twice changes nothing. Only days with expected hours get a row.
 
     Rows are facts the scheduled action recomputes, never edited. Each foreign
-    key costs a check per row written, so rows keep only the employee, team
-    and company: no ``create_uid``/``write_uid`` (``_log_access``), and the
-    consultant's and manager's users are read through the employee.
+    key costs a check per row written (most of the cost of a first night), so
+    rows keep only the employee and the team: no ``create_uid``/``write_uid``
+    (``_log_access``), and the company and the consultant's and manager's
+    users are read through the employee.
     """
 
     _name = "psa.timesheet.compliance"
@@ -44,7 +45,7 @@ class PsaTimesheetCompliance(models.Model):
         string="Manager",
         help="The user of the employee's manager, who gets the escalation.",
     )
-    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    company_id = fields.Many2one(related="employee_id.company_id", string="Company")
     date = fields.Date(required=True, index=True, readonly=True)
     expected_hours = fields.Float(
         readonly=True,

@@ -16,12 +16,12 @@ ROWS_SQL = (
     EXPECTED_SQL
     + """
 , rows (employee_id, day, expected, logged, covered, missing, state,
-          department_id, company_id) AS (
+          department_id) AS (
         SELECT x.employee_id, x.day, x.hours, l.hours, LEAST(l.hours, x.hours),
                GREATEST(x.hours - l.hours, 0.0),
                CASE WHEN x.hours - l.hours > %(tolerance)s
                     THEN 'missing' ELSE 'ok' END,
-               x.department_id, x.company_id
+               x.department_id
           FROM expected x
     CROSS JOIN LATERAL (
                SELECT COALESCE(sum(a.unit_amount), 0.0)::float8 AS hours
@@ -47,25 +47,23 @@ WRITE_ROWS_SQL = (
 , written AS (
         INSERT INTO psa_timesheet_compliance
                (employee_id, date, expected_hours, logged_hours, covered_hours,
-                missing_hours, state, department_id, company_id)
+                missing_hours, state, department_id)
         SELECT r.employee_id, r.day, r.expected, r.logged, r.covered, r.missing,
-               r.state, r.department_id, r.company_id
+               r.state, r.department_id
           FROM rows r
      LEFT JOIN psa_timesheet_compliance o
                ON o.employee_id = r.employee_id AND o.date = r.day
          WHERE o.id IS NULL
-            OR (o.expected_hours, o.logged_hours, o.state, o.department_id,
-                o.company_id)
+            OR (o.expected_hours, o.logged_hours, o.state, o.department_id)
                IS DISTINCT FROM
-               (r.expected, r.logged, r.state, r.department_id, r.company_id)
+               (r.expected, r.logged, r.state, r.department_id)
    ON CONFLICT (employee_id, date) DO UPDATE SET
                expected_hours = EXCLUDED.expected_hours,
                logged_hours = EXCLUDED.logged_hours,
                covered_hours = EXCLUDED.covered_hours,
                missing_hours = EXCLUDED.missing_hours,
                state = EXCLUDED.state,
-               department_id = EXCLUDED.department_id,
-               company_id = EXCLUDED.company_id
+               department_id = EXCLUDED.department_id
 ), stale AS (
         DELETE FROM psa_timesheet_compliance
          WHERE id IN (

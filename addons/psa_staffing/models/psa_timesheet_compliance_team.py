@@ -37,7 +37,7 @@ class PsaTimesheetComplianceTeam(models.Model):
                             THEN round((100.0 * t.covered_hours
                                         / t.expected_hours)::numeric, 1)
                             ELSE 100.0 END::float8 AS compliance_rate
-                  FROM (SELECT c.department_id, c.company_id,
+                  FROM (SELECT c.department_id, e.company_id,
                                date_trunc('week', c.date)::date AS week,
                                count(DISTINCT c.employee_id) AS employee_count,
                                sum(c.expected_hours) AS expected_hours,
@@ -46,7 +46,8 @@ class PsaTimesheetComplianceTeam(models.Model):
                                count(*) FILTER (WHERE c.state = 'missing')
                                    AS missing_days
                           FROM psa_timesheet_compliance c
-                      GROUP BY c.department_id, c.company_id,
+                          JOIN hr_employee e ON e.id = c.employee_id
+                      GROUP BY c.department_id, e.company_id,
                                date_trunc('week', c.date)) AS t
             )"""
         )

@@ -160,6 +160,23 @@ class TestTimesheetCompliance(PsaComplianceCommon):
             )
         )
 
+    def test_other_company_sees_no_row(self):
+        """Rows carry no company of their own: the multi-company rules read
+        it through the employee, on the rows and on the team report."""
+        self._check()
+        other = self.env["res.company"].create({"name": "PSA Other Co"})
+        outsider = self._create_user(
+            "psa_other_resource_manager", "psa_staffing.group_staffing_resource_manager"
+        )
+        outsider.write({"company_ids": [(6, 0, other.ids)], "company_id": other.id})
+        self.assertTrue(self.Compliance.with_user(self.resource_manager).search([]))
+        self.assertFalse(self.Compliance.with_user(outsider).search([]))
+        Team = self.env["psa.timesheet.compliance.team"]
+        self.assertTrue(Team.with_user(self.resource_manager).search([]))
+        self.assertFalse(Team.with_user(outsider).search([]))
+        with self.assertRaises(AccessError):
+            self._rows(self.consultant)[0].with_user(outsider).read(["state"])
+
     def test_check_marks_read_by_resource_managers_only(self):
         self.Compliance._cron_timesheet_compliance(today=TODAY)
         Mark = self.env["psa.timesheet.compliance.mark"]
