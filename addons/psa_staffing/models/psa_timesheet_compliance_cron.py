@@ -2,7 +2,11 @@ import threading
 
 from odoo import _, api, fields, models
 
-from .psa_staffing_expected_hours import EXPECTED_SQL, ExpectedHoursCache
+from .psa_staffing_expected_hours import (
+    EXPECTED_SQL,
+    ExpectedHoursCache,
+    array_literal,
+)
 
 BATCH_SIZE = 1000
 REMINDER_TYPE = "psa_staffing.mail_activity_type_timesheet_missing"
@@ -38,25 +42,36 @@ ROWS_SQL = (
 
 MISSING_DAYS_SQL = "SELECT employee_id, days FROM missing_days"
 
-# Writes the rows (new and changed ones only: an unchanged row is neither
-# rewritten nor locked), deletes the batch's rows of window days no longer expected
-# (leave validated since), and returns the missing days of employees who
-# have some.
+# Reads the batch's rows of the window once (``old``: one index range per
+# employee), writes the new and changed rows (an unchanged row is neither
+# rewritten nor locked), deletes the rows of window days no longer expected
+# (leave validated since), and returns the missing days of employees who have
+# some. Both comparisons are NOT IN, which PostgreSQL answers with a hash
+# table, whatever its (poor) estimates of the arrays' rows.
 WRITE_ROWS_SQL = (
     """
-, written AS (
+, old AS MATERIALIZED (
+        SELECT o.*
+          FROM first_days f
+    CROSS JOIN LATERAL (
+               SELECT id, employee_id, date, expected_hours, logged_hours, state,
+                      COALESCE(department_id, 0) AS department
+                 FROM psa_timesheet_compliance
+                WHERE employee_id = f.employee_id AND date >= f.day
+                  AND date < %(today)s
+               OFFSET 0) o  -- a fence: one index range per employee
+), written AS (
         INSERT INTO psa_timesheet_compliance
                (employee_id, date, expected_hours, logged_hours, covered_hours,
                 missing_hours, state, department_id)
         SELECT r.employee_id, r.day, r.expected, r.logged, r.covered, r.missing,
                r.state, r.department_id
           FROM rows r
-     LEFT JOIN psa_timesheet_compliance o
-               ON o.employee_id = r.employee_id AND o.date = r.day
-         WHERE o.id IS NULL
-            OR (o.expected_hours, o.logged_hours, o.state, o.department_id)
-               IS DISTINCT FROM
-               (r.expected, r.logged, r.state, r.department_id)
+         WHERE (r.employee_id, r.day, r.expected, r.logged, r.state,
+                COALESCE(r.department_id, 0)) NOT IN (
+               SELECT employee_id, date, expected_hours, logged_hours, state,
+                      department
+                 FROM old)
    ON CONFLICT (employee_id, date) DO UPDATE SET
                expected_hours = EXCLUDED.expected_hours,
                logged_hours = EXCLUDED.logged_hours,
@@ -67,15 +82,8 @@ WRITE_ROWS_SQL = (
 ), stale AS (
         DELETE FROM psa_timesheet_compliance
          WHERE id IN (
-               SELECT o.id
-                 FROM first_days f
-           CROSS JOIN LATERAL (
-                      SELECT id, employee_id, date FROM psa_timesheet_compliance
-                       WHERE employee_id = f.employee_id AND date >= f.day
-                         AND date < %(today)s
-                      OFFSET 0) o  -- a fence: one index range per employee
-                WHERE (o.employee_id, o.date) NOT IN (
-                      SELECT employee_id, day FROM rows))
+               SELECT id FROM old
+                WHERE (employee_id, date) NOT IN (SELECT employee_id, day FROM rows))
 )
 """
     + MISSING_DAYS_SQL
@@ -130,13 +138,18 @@ class PsaTimesheetCompliance(models.Model):
         settings = self._compliance_settings()
         cache = ExpectedHoursCache()  # employees and calendars, read once a run
         self._release_departed()
+        after = 0  # claims go on from the last employee claimed
         while True:
-            employee_ids = self._claim_employees(today, batch_size)
+            employee_ids = self._claim_employees(today, batch_size, after)
             if not employee_ids:
-                return
+                if not after:
+                    return
+                after = 0  # once more from the first: those another worker held
+                continue
             self._check_employees(employee_ids, today, settings, cache)
             self._mark_checked(employee_ids, today)
             self._commit_batch()
+            after = employee_ids[-1]
 
     @api.model
     def _release_departed(self):
@@ -185,8 +198,10 @@ class PsaTimesheetCompliance(models.Model):
         )._close_exceptions(departed, EXCEPTION_KIND, _("Employee no longer checked."))
 
     @api.model
-    def _claim_employees(self, today, limit):
-        """Lock up to ``limit`` employees not yet checked ``today``.
+    def _claim_employees(self, today, limit, after=0):
+        """Lock up to ``limit`` employees not yet checked ``today``, from the
+        first one after the id ``after`` (so that a run does not scan again
+        the employees it checked).
 
         Another worker skips them while they are locked. One that read the
         marks before this batch committed cannot mark them again either: under
@@ -197,9 +212,9 @@ class PsaTimesheetCompliance(models.Model):
             "SELECT e.id FROM hr_employee e"
             " LEFT JOIN psa_timesheet_compliance_mark k ON k.employee_id = e.id"
             " WHERE e.active AND e.resource_calendar_id IS NOT NULL"
-            " AND (k.date IS NULL OR k.date < %s)"
+            " AND (k.date IS NULL OR k.date < %s) AND e.id > %s"
             " ORDER BY e.id LIMIT %s FOR UPDATE OF e SKIP LOCKED",
-            [today, limit],
+            [today, after, limit],
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -210,7 +225,7 @@ class PsaTimesheetCompliance(models.Model):
             "INSERT INTO psa_timesheet_compliance_mark (employee_id, date)"
             " SELECT unnest(%s::int[]), %s ON CONFLICT (employee_id)"
             " DO UPDATE SET date = EXCLUDED.date",
-            [employee_ids, today],
+            [array_literal(employee_ids), today],
         )
 
     def _commit_batch(self):
@@ -276,8 +291,8 @@ class PsaTimesheetCompliance(models.Model):
         activities.flush_model(["activity_type_id", "res_model", "res_id"])
         self.env.cr.execute(
             "SELECT id, res_id FROM mail_activity WHERE activity_type_id = %s"
-            " AND res_model = 'hr.employee' AND res_id = ANY(%s)",
-            [activity_type.id, list(staff)],
+            " AND res_model = 'hr.employee' AND res_id = ANY(%s::int[])",
+            [activity_type.id, array_literal(staff)],
         )
         current = dict(self.env.cr.fetchall())
         reminded = set(current.values())

@@ -55,6 +55,43 @@ class TestTimesheetComplianceBatch(PsaComplianceCommon):
         self.env.invalidate_all()
         self.assertEqual(self._state(), first)
 
+    def _versions(self, employee):
+        """{day: (row id, row version)} of ``employee``'s rows."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT date, id, ctid::text FROM psa_timesheet_compliance"
+            " WHERE employee_id = %s",
+            [employee.id],
+        )
+        return {day: (row_id, ctid) for day, row_id, ctid in self.env.cr.fetchall()}
+
+    def test_only_changed_days_are_rewritten(self):
+        """A day filled in since is updated in place, a day now on leave is
+        deleted; the other rows, of an employee without team too, are left
+        as they are until the employee joins a team."""
+        self.colleague.department_id = False
+        self._check()
+        consultant, colleague = (
+            self._versions(self.consultant),
+            self._versions(self.colleague),
+        )
+        self.assertEqual(len(colleague), 5)
+        self._log(self.consultant, WINDOW[3], 8.0)
+        self._take_leave(self.consultant, WINDOW[4])
+        self.env.invalidate_all()
+        self.assertEqual(self._check(), {self.consultant.id: 0, self.colleague.id: 5})
+        after = self._versions(self.consultant)
+        self.assertNotIn(WINDOW[4], after, "the day now on leave is deleted")
+        self.assertEqual(after[WINDOW[3]][0], consultant[WINDOW[3]][0], "same row")
+        self.assertNotEqual(after[WINDOW[3]][1], consultant[WINDOW[3]][1], "updated")
+        self.assertEqual(self._rows(self.consultant).mapped("state"), ["ok"] * 3)
+        for day in (WINDOW[0], WINDOW[1]):
+            self.assertEqual(after[day], consultant[day], "unchanged: not rewritten")
+        self.assertEqual(self._versions(self.colleague), colleague, "no team: kept")
+        self.colleague.department_id = self.support
+        self._check()
+        self.assertEqual(self._rows(self.colleague).department_id, self.support)
+
     def test_rerun_after_crash_completes_the_rest(self):
         calls = []
         original = PsaTimesheetCompliance._check_employees
@@ -115,6 +152,39 @@ class TestTimesheetComplianceBatch(PsaComplianceCommon):
             other.rollback()
         self.assertFalse(held & set(claimed))
         self.assertIn(self.consultant.id, claimed)
+
+    def test_run_comes_back_for_employees_another_worker_held(self):
+        """Claims go on from the last employee claimed; an employee another
+        worker held when the run passed it is checked at the end of the run."""
+        self.env.cr.execute(
+            "SELECT id FROM hr_employee WHERE active"
+            " AND resource_calendar_id IS NOT NULL ORDER BY id LIMIT 1"
+        )
+        first = self.env.cr.fetchone()[0]
+        original = PsaTimesheetCompliance._check_employees
+        with self.registry.cursor() as other:
+            other.execute(
+                "SELECT id FROM hr_employee WHERE id = %s FOR UPDATE", [first]
+            )
+            batches = []
+
+            def release_after_first_batch(model, employee_ids, *args, **kwargs):
+                batches.append(employee_ids)
+                if len(batches) == 1:
+                    other.rollback()  # the other worker is done with it
+                return original(model, employee_ids, *args, **kwargs)
+
+            with patch.object(
+                PsaTimesheetCompliance, "_check_employees", release_after_first_batch
+            ):
+                self.Compliance._cron_timesheet_compliance(batch_size=2, today=TODAY)
+        self.assertNotIn(first, batches[0], "held when the run began")
+        self.assertEqual(batches[-1], [first], "checked last")
+        self.env.cr.execute(
+            "SELECT date FROM psa_timesheet_compliance_mark WHERE employee_id = %s",
+            [first],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], TODAY)
 
     def _staff(self, count, tag):
         """``count`` employees with users, all behind on their timesheets, one
