@@ -3,7 +3,8 @@
 Generates with SQL a firm of SIZE employees (each with a user, on three
 working calendars, in 20 teams under 50 managers), a public holiday, validated
 leave, 60 working days of project timesheets (two lines a day, some days
-missing: ~600,000 lines at full size) and 20,000 allocations. Prints:
+missing: ~600,000 lines at full size, stored day after day as they arrive)
+and 20,000 allocations. Every time is the best of three runs. Prints:
 
 - the aggregation of missing timesheets (expected hours from calendars and
   leave against logged hours, in the scheduled action's batches) against raw
@@ -291,7 +292,8 @@ class TestBenchCompliance(TransactionCase):
            CROSS JOIN unnest(%(days)s::date[]) WITH ORDINALITY AS d(day, n)
            CROSS JOIN generate_series(1, 2) half
                 WHERE e.id = ANY(%(employees)s)
-                  AND NOT (e.id %% 6 = 0 AND (e.id + d.n) %% 17 < 4)""",
+                  AND NOT (e.id %% 6 = 0 AND (e.id + d.n) %% 17 < 4)
+             ORDER BY d.day, e.id""",
             {
                 "company": company,
                 "accounts": projects.analytic_account_id.ids,
@@ -400,33 +402,9 @@ class TestBenchCompliance(TransactionCase):
             )
         return time.perf_counter() - began
 
-    def test_compliance_against_raw_sql(self):
-        Compliance = self.env["psa.timesheet.compliance"]
-        # the window starts on the earliest first working day of the calendars
-        cache = ExpectedHoursCache()
-        settings = Compliance._compliance_settings()
-        Compliance._aggregate(self.employees[:BATCH], TODAY, settings, cache)
-        start = cache.arrays["first_day"]
-        # alternate them, under the same conditions; keep the best of each
-        agg_runs, raw_runs, answer_runs = [], [], []
-        for _run in range(3):
-            raw_runs.append(self._raw_group_by(start)[0])
-            seconds, answer = self._raw_answer(start, settings)
-            answer_runs.append(seconds)
-            agg_seconds, missing_days = self._aggregate(self.employees)
-            agg_runs.append(agg_seconds)
-        agg_seconds, raw_seconds = min(agg_runs), min(raw_runs)
-        answer_seconds = min(answer_runs)
-        # the raw answer is the oracle: the same missing days, employee by employee
-        self.assertEqual(
-            {employee: days for employee, days in missing_days.items() if days},
-            answer,
-        )
-
-        self._reset()
-        job_seconds_start = time.perf_counter()
-        Compliance._cron_timesheet_compliance(batch_size=BATCH, today=TODAY)
-        job_seconds = time.perf_counter() - job_seconds_start
+    def _check_first_night(self, start, missing_days):
+        """The rows, reminders and logged hours of a first night are right;
+        returns the number of rows and the employees reminded."""
         self.cr.execute(
             "SELECT employee_id, date, expected_hours, logged_hours, state"
             " FROM psa_timesheet_compliance WHERE employee_id = ANY(%s)",
@@ -434,8 +412,7 @@ class TestBenchCompliance(TransactionCase):
         )
         rows = self.cr.fetchall()
         self.assertEqual(min(row[1] for row in rows), start)
-        seconds, logged = self._raw_group_by(start)
-        raw_seconds = min(raw_seconds, seconds)
+        logged = self._raw_group_by(start)[1]
 
         # correctness: the same logged hours as raw SQL, day by day; the
         # missing days the aggregation found are the ones the job stored
@@ -475,13 +452,47 @@ class TestBenchCompliance(TransactionCase):
             ],
         )
         self.assertEqual(self.cr.fetchone()[0], len(late), "one reminder each")
+        return len(rows), late
 
-        # the next night: one new day per employee, the rest unchanged
-        began = time.perf_counter()
-        Compliance._cron_timesheet_compliance(
-            batch_size=BATCH, today=TODAY + timedelta(days=1)
+    def test_compliance_against_raw_sql(self):
+        Compliance = self.env["psa.timesheet.compliance"]
+        # the window starts on the earliest first working day of the calendars
+        cache = ExpectedHoursCache()
+        settings = Compliance._compliance_settings()
+        Compliance._aggregate(self.employees[:BATCH], TODAY, settings, cache)
+        start = cache.arrays["first_day"]
+        # alternate them, under the same conditions; keep the best of each
+        agg_runs, raw_runs, answer_runs = [], [], []
+        for _run in range(3):
+            raw_runs.append(self._raw_group_by(start)[0])
+            seconds, answer = self._raw_answer(start, settings)
+            answer_runs.append(seconds)
+            agg_seconds, missing_days = self._aggregate(self.employees)
+            agg_runs.append(agg_seconds)
+        agg_seconds, raw_seconds = min(agg_runs), min(raw_runs)
+        answer_seconds = min(answer_runs)
+        # the raw answer is the oracle: the same missing days, employee by employee
+        self.assertEqual(
+            {employee: days for employee, days in missing_days.items() if days},
+            answer,
         )
-        next_seconds = time.perf_counter() - began
+
+        # the first night (every window day to write), then the next one (one
+        # new day per employee, the rest unchanged): the best of three each
+        job_runs, next_runs = [], []
+        for run in range(3):
+            self._reset()
+            began = time.perf_counter()
+            Compliance._cron_timesheet_compliance(batch_size=BATCH, today=TODAY)
+            job_runs.append(time.perf_counter() - began)
+            if not run:
+                days, late = self._check_first_night(start, missing_days)
+            began = time.perf_counter()
+            Compliance._cron_timesheet_compliance(
+                batch_size=BATCH, today=TODAY + timedelta(days=1)
+            )
+            next_runs.append(time.perf_counter() - began)
+        job_seconds, next_seconds = min(job_runs), min(next_runs)
         self.cr.execute(
             "SELECT count(*) FROM psa_timesheet_compliance WHERE date = %s",
             [TODAY],
@@ -490,7 +501,7 @@ class TestBenchCompliance(TransactionCase):
         print(
             f"\n[bench compliance] {SIZE} employees, data generated in"
             f" {self.generate_seconds:.1f} s; window of"
-            f" {len(rows)} employee-days, {missing} missing"
+            f" {days} employee-days, {sum(missing_days.values())} missing"
             f"\n[bench compliance] aggregation {agg_seconds:.3f} s vs raw SQL"
             f" answering the same question {answer_seconds:.3f} s: ratio"
             f" {agg_seconds / answer_seconds:.2f}x (target <= 2x); vs the bare"
