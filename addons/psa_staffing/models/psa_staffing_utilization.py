@@ -3,6 +3,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import split_every
 
 from .psa_staffing_daily_load import days_between
 
@@ -27,6 +28,7 @@ RATIO_FIELDS = {
 REFRESH_LOCK = 0x7053_5554  # "pSUT"
 CRON_MONTHS_BACK = 2
 CRON_MONTHS_AHEAD = 3
+CRON_BATCH_SIZE = 500  # employees per committed batch of the nightly rebuild
 
 
 def ratio(numerator, denominator):
@@ -122,32 +124,54 @@ class PsaStaffingUtilization(models.Model):
         return groups
 
     @api.model
-    def _cron_refresh(self):
-        """Rebuild the months around today for every company."""
+    def _cron_refresh(self, batch_size=CRON_BATCH_SIZE):
+        """Rebuild the months around today for every company, ``batch_size``
+        employees at a time, each batch committed: a crash keeps the batches
+        done (the others keep last night's rows), and the next night rebuilds
+        them all again. Then the rows of employees no longer reported
+        (archived, or gone) are deleted."""
         today = fields.Date.context_today(self)
-        self._refresh(
-            today + relativedelta(months=-CRON_MONTHS_BACK, day=1),
-            today + relativedelta(months=CRON_MONTHS_AHEAD, day=31),
-            self.env["res.company"].sudo().search([]),
+        date_from = today + relativedelta(months=-CRON_MONTHS_BACK, day=1)
+        date_to = today + relativedelta(months=CRON_MONTHS_AHEAD, day=31)
+        companies = self.env["res.company"].sudo().search([])
+        employees = self._reported_employees(companies)
+        watch = self.env["psa.staffing.watch"]
+        for batch in split_every(batch_size, employees.ids, employees.browse):
+            self._refresh(date_from, date_to, companies, batch)
+            watch._commit_batch()
+        self.env.cr.execute(
+            "DELETE FROM psa_staffing_utilization"
+            " WHERE date >= %s AND date <= %s AND company_id IN %s"
+            " AND NOT employee_id = ANY(%s)",
+            [date_from, date_to, tuple(companies.ids), employees.ids],
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _reported_employees(self, companies):
+        """The employees of ``companies`` the report covers (sudo: calendars,
+        leave and targets are HR officers' data)."""
+        return (
+            self.env["hr.employee"]
+            .sudo()
+            .search([("company_id", "in", companies.ids)], order="id")
         )
 
     @api.model
-    def _refresh(self, date_from, date_to, companies=None):
+    def _refresh(self, date_from, date_to, companies=None, employees=None):
         """Replace the rows of the months from ``date_from`` to ``date_to``
-        for ``companies`` (default: the selected ones): one DELETE, one batch
-        of figures, one create. Running it twice gives the same rows."""
+        for ``companies`` (default: the selected ones), or only those of
+        ``employees``: one DELETE, one batch of figures, one create. Running it
+        twice gives the same rows."""
         self.check_access_rights("unlink")
         self.check_access_rights("create")
         companies = companies or self.env.companies
         date_from = date_from + relativedelta(day=1)
         date_to = date_to + relativedelta(day=31)
         self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
-        # sudo: calendars, leave and targets are HR officers' data
-        employees = (
-            self.env["hr.employee"]
-            .sudo()
-            .search([("company_id", "in", companies.ids)], order="id")
-        )
+        every_employee = employees is None
+        if every_employee:
+            employees = self._reported_employees(companies)
         loads = self.env["psa.staffing.daily.load"]._compute_days(
             employees, date_from, date_to
         )
@@ -174,8 +198,15 @@ class PsaStaffingUtilization(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             "DELETE FROM psa_staffing_utilization"
-            " WHERE date >= %s AND date <= %s AND company_id IN %s",
-            [date_from, date_to, tuple(companies.ids)],
+            " WHERE date >= %s AND date <= %s AND company_id IN %s"
+            " AND (%s OR employee_id = ANY(%s))",
+            [
+                date_from,
+                date_to,
+                tuple(companies.ids),
+                every_employee,
+                employees.ids,
+            ],
         )
         self.invalidate_model()
         return self.create(vals_list)

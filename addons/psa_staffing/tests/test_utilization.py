@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 
@@ -189,6 +190,43 @@ class TestUtilization(PsaStaffingCommon):
         action = wizard.action_refresh()
         self.assertEqual(action["res_model"], "psa.staffing.utilization")
         self.assertEqual(len(self._rows(self.consultant, date=date(2027, 3, 1))), 1)
+
+    def test_cron_rebuilds_in_batches_and_survives_a_crash(self):
+        """The nightly rebuild commits one batch of employees at a time: a
+        crash keeps the batches done, the next night does them all and drops
+        the rows of employees no longer reported."""
+        self.Utilization.search([]).unlink()  # demo rows
+        Utilization = type(self.Utilization)
+        original = Utilization._refresh
+        batches = []
+
+        def crash_on_second_batch(model, *args, **kwargs):
+            batches.append(args[3])
+            if len(batches) == 2:
+                raise RuntimeError("worker killed")
+            return original(model, *args, **kwargs)
+
+        # no assertRaises: its savepoint would also undo the first batch,
+        # which a real run has committed before the crash
+        crash = None
+        with patch.object(Utilization, "_refresh", crash_on_second_batch):
+            try:
+                self.Utilization._cron_refresh(batch_size=1)
+            except RuntimeError as error:
+                crash = error
+        self.assertEqual(str(crash), "worker killed")
+        first = batches[0]
+        self.assertEqual(len(first), 1)
+        self.assertLessEqual(self.Utilization.search([]).employee_id, first)
+        self.assertFalse(self._rows(self.consultant), "not reached by the crashed run")
+
+        self.Utilization._cron_refresh(batch_size=2)
+        self.assertIn(self.consultant, self.Utilization.search([]).employee_id)
+        self.assertIn(self.colleague, self.Utilization.search([]).employee_id)
+        self.colleague.action_archive()
+        self.Utilization._cron_refresh(batch_size=2)
+        self.assertFalse(self._rows(self.colleague), "no longer reported")
+        self.assertTrue(self._rows(self.consultant))
 
     def test_targets_on_forms_for_hr_officers(self):
         for model in ("hr.job", "hr.employee"):
