@@ -1,12 +1,13 @@
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import _, api, models
 
 from .psa_staffing_watch import BATCH_SIZE
 
 ANOMALY = "timesheet_anomaly"
-# Lines of the last week are checked every night, and flagged ones until fixed.
+# Lines of the last week, and lines written in the last week whatever their
+# date (filled in late), are checked every night, flagged ones until fixed.
 LOOKBACK_DAYS = 7
 WEEKEND = (5, 6)  # Saturday, Sunday
 
@@ -28,13 +29,16 @@ class PsaStaffingWatchAnomaly(models.AbstractModel):
 
     @api.model
     def _watch(self, batch_size=BATCH_SIZE):
-        """Flag or unflag the timesheet lines of the last week and the lines
+        """Flag or unflag the timesheet lines of the last week, those written
+        in the last week (a month-end catch-up of old days) and the lines
         flagged before, batch by batch."""
         since = self._today() - timedelta(days=LOOKBACK_DAYS)
         domain = [
             *self._timesheet_domain(),
             "|",
+            "|",
             ("date", ">=", since),
+            ("write_date", ">=", datetime.combine(since, time.min)),
             ("psa_anomaly", "!=", False),
         ]
         for lines in self._walk("account.analytic.line", domain, batch_size):

@@ -111,6 +111,21 @@ class TestWatchAnomaly(PsaStaffingWatchCommon):
         self._run(CHECK, TODAY)
         self.assertFalse(old.psa_anomaly)
 
+    def test_old_days_filled_in_late_are_checked(self):
+        """A weekend of February logged during the checked week (a month-end
+        catch-up) is flagged like a recent one."""
+        late = self._timesheet("2027-02-27", 6)  # a Saturday, before the week
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_analytic_line SET write_date = '2027-03-11 17:00'"
+            " WHERE id = %s",
+            [late.id],
+        )
+        self.env.invalidate_all()
+        self._run(CHECK, TODAY)
+        self.assertIn("weekend", (late.psa_anomaly or "").lower())
+        self.assertEqual(self._exceptions(late, KIND).state, "open")
+
     def test_threshold_from_settings(self):
         self.env["ir.config_parameter"].set_param(
             "psa_staffing.watch_max_daily_hours", 14
