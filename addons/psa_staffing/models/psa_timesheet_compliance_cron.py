@@ -1,5 +1,3 @@
-import threading
-
 from odoo import _, api, fields, models
 
 from .psa_staffing_expected_hours import (
@@ -148,7 +146,7 @@ class PsaTimesheetCompliance(models.Model):
                 continue
             self._check_employees(employee_ids, today, settings, cache)
             self._mark_checked(employee_ids, today)
-            self._commit_batch()
+            self.env["psa.staffing.watch"]._commit_batch()
             after = employee_ids[-1]
 
     @api.model
@@ -227,11 +225,6 @@ class PsaTimesheetCompliance(models.Model):
             " DO UPDATE SET date = EXCLUDED.date",
             [array_literal(employee_ids), today],
         )
-
-    def _commit_batch(self):
-        """Keep each batch's work even if a later batch fails; never inside tests."""
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _check_employees(self, employee_ids, today, settings=None, cache=None):
