@@ -9,6 +9,15 @@ SCORE_WEIGHTS = {"skills": 40.0, "capacity": 25.0, "role": 25.0, "utilization": 
 # Weighed only when the request names a work location; the score is then
 # scaled back to 100, so a request without location ranks as before.
 LOCATION_WEIGHT = 10.0
+# What ranking reads of each employee and resource (capacity and score).
+RANKED_EMPLOYEE_FIELDS = [
+    "name",
+    "job_id",
+    "work_location_id",
+    "resource_id",
+    "resource_calendar_id",
+]
+RANKED_RESOURCE_FIELDS = ["tz", "calendar_id", "company_id"]
 
 
 class PsaStaffingCandidate(models.TransientModel):
@@ -44,21 +53,35 @@ class PsaStaffingCandidate(models.TransientModel):
         psa.staffing.request.skill records, ``location`` a hr.work.location."""
         # sudo: skills, calendars and loads of colleagues are not on the public
         # employee profile; only names and scores leave this method.
+        # Each record set is read with its search: iterated, the ORM would
+        # read them back 1,000 records at a time, queries growing with the firm.
+        domain = [
+            ("company_id", "=", company.id),
+            ("resource_calendar_id", "!=", False),
+        ]
         employees = (
-            self.env["hr.employee"]
-            .sudo()
-            .search(
-                [("company_id", "=", company.id), ("resource_calendar_id", "!=", False)]
-            )
+            self.env["hr.employee"].sudo().search_fetch(domain, RANKED_EMPLOYEE_FIELDS)
         )
+        self.env["resource.resource"].sudo().search_fetch(
+            [("id", "in", employees.resource_id.ids)], RANKED_RESOURCE_FIELDS
+        )
+        employees.job_id.fetch(["name"])  # named in the reasons
+        employees.work_location_id.fetch(["name"])
         loads = self.env["psa.staffing.capacity"]._compute(
             [(employee, date_from, date_to) for employee in employees]
         )
-        levels = {
-            (s.employee_id.id, s.skill_id.id): s.skill_level_id
-            for s in self.env["hr.employee.skill"]
+        employee_skills = (
+            self.env["hr.employee.skill"]
             .sudo()
-            .search([("employee_id", "in", employees.ids)])
+            .search_fetch(
+                [("employee_id", "in", employees.ids)],
+                ["employee_id", "skill_id", "skill_level_id"],
+            )
+        )
+        employee_skills.skill_level_id.fetch(["name", "level_progress"])
+        levels = {
+            (skill.employee_id.id, skill.skill_id.id): skill.skill_level_id
+            for skill in employee_skills
         }
         ranked = []
         for employee, (capacity, allocated) in zip(employees, loads, strict=True):

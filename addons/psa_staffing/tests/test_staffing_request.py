@@ -146,7 +146,7 @@ class TestStaffingRequest(PsaStaffingCommon):
             while self.env["hr.employee"].search_count([]) < self.staff + count:
                 employee = self._create_employee(f"Extra {count}")
                 self._give_skill(employee, self.python, "Intermediate")
-            with self.assertQueryCount(__system__=29):
+            with self.assertQueryCount(__system__=26):
                 ranked = rank()
             self.assertEqual(ranked[0]["employee"], self.consultant)
 
