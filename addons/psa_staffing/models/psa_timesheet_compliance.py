@@ -5,7 +5,7 @@ class PsaTimesheetCompliance(models.Model):
     """Expected against logged timesheet hours, per employee and working day.
 
     Written by the nightly scheduled action (``_cron_timesheet_compliance``,
-    see ``psa_timesheet_compliance_cron.py``) with one upsert per batch of
+    see ``psa_timesheet_compliance_cron.py``) with one statement per batch of
     employees: a day has at most one row per employee, so running the action
     twice changes nothing. Only days with expected hours get a row.
 
