@@ -27,3 +27,11 @@ class PsaTimesheetComplianceMark(models.Model):
             "An employee has one compliance check mark.",
         ),
     ]
+
+    def init(self):
+        # Each night rewrites every row's date. With half of each page free,
+        # PostgreSQL updates a row in place (a HOT update) instead of adding an
+        # entry to both indexes: about half the cost of marking a batch.
+        self.env.cr.execute(
+            "ALTER TABLE psa_timesheet_compliance_mark SET (fillfactor = 50)"
+        )
