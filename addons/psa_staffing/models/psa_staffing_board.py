@@ -9,6 +9,14 @@ from .psa_staffing_daily_load import days_between
 DEFAULT_WEEKS = 12
 MAX_WEEKS = 52
 BOARD_FILTERS = ("job_id", "department_id", "skill_id")
+# What a row and its capacity read of each employee.
+BOARD_EMPLOYEE_FIELDS = [
+    "name",
+    "job_id",
+    "department_id",
+    "resource_id",
+    "resource_calendar_id",
+]
 
 
 def load_level(booked, capacity, threshold):
@@ -162,8 +170,17 @@ class PsaStaffingBoard(models.AbstractModel):
             domain.append(("department_id", "child_of", values["department_id"]))
         if "skill_id" in values:
             domain.append(("employee_skill_ids.skill_id", "=", values["skill_id"]))
-        # sudo: calendars and others' profiles; the domain above limits the rows
-        return self.env["hr.employee"].sudo().search(domain, order="name, id")
+        # sudo: calendars and others' profiles; the domain above limits the rows.
+        # Read with the search, and their jobs and teams at once: iterated, the
+        # ORM would read them 1,000 records at a time.
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search_fetch(domain, BOARD_EMPLOYEE_FIELDS, order="name, id")
+        )
+        employees.job_id.fetch(["name"])
+        employees.department_id.fetch(["name"])
+        return employees
 
     @api.model
     def _check_board_access(self):

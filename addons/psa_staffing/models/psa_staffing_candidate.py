@@ -9,7 +9,7 @@ SCORE_WEIGHTS = {"skills": 40.0, "capacity": 25.0, "role": 25.0, "utilization": 
 # Weighed only when the request names a work location; the score is then
 # scaled back to 100, so a request without location ranks as before.
 LOCATION_WEIGHT = 10.0
-# What ranking reads of each employee and resource (capacity and score).
+# What ranking reads of each employee (capacity and score).
 RANKED_EMPLOYEE_FIELDS = [
     "name",
     "job_id",
@@ -17,7 +17,6 @@ RANKED_EMPLOYEE_FIELDS = [
     "resource_id",
     "resource_calendar_id",
 ]
-RANKED_RESOURCE_FIELDS = ["tz", "calendar_id", "company_id"]
 
 
 class PsaStaffingCandidate(models.TransientModel):
@@ -53,17 +52,15 @@ class PsaStaffingCandidate(models.TransientModel):
         psa.staffing.request.skill records, ``location`` a hr.work.location."""
         # sudo: skills, calendars and loads of colleagues are not on the public
         # employee profile; only names and scores leave this method.
-        # Each record set is read with its search: iterated, the ORM would
-        # read them back 1,000 records at a time, queries growing with the firm.
+        # Each record set is read with its search or at once: iterated, the
+        # ORM would read them 1,000 records at a time, queries growing with the
+        # firm.
         domain = [
             ("company_id", "=", company.id),
             ("resource_calendar_id", "!=", False),
         ]
         employees = (
             self.env["hr.employee"].sudo().search_fetch(domain, RANKED_EMPLOYEE_FIELDS)
-        )
-        self.env["resource.resource"].sudo().search_fetch(
-            [("id", "in", employees.resource_id.ids)], RANKED_RESOURCE_FIELDS
         )
         employees.job_id.fetch(["name"])  # named in the reasons
         employees.work_location_id.fetch(["name"])

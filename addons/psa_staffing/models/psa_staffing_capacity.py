@@ -116,6 +116,9 @@ class PsaStaffingCapacity(models.AbstractModel):
         start_dt = utc.localize(datetime.combine(date_from - timedelta(days=1), time()))
         stop_dt = utc.localize(datetime.combine(date_to + timedelta(days=2), time()))
         result = {}
+        # each set in one query: iterated, the ORM reads 1,000 records at a time
+        employees.fetch(["resource_id", "resource_calendar_id"])
+        employees.resource_id.fetch(["calendar_id", "tz", "company_id"])
         employees = employees.filtered("resource_calendar_id")
         for calendar in employees.resource_calendar_id:
             staff = employees.filtered(
