@@ -111,7 +111,9 @@ class PsaStaffingCapacity(models.AbstractModel):
     @api.model
     def _work_intervals(self, employees, date_from, date_to):
         """Working intervals net of leave and public holidays, per employee id,
-        as ``(sorted [(start, stop)], tz)``; one batch per working calendar."""
+        as ``(sorted [(start, stop)], tz)``; one batch per working calendar,
+        after one read of the employees and one of their resources, whatever
+        their number."""
         # A day of margin on each side: employees' days start in their own tz.
         start_dt = utc.localize(datetime.combine(date_from - timedelta(days=1), time()))
         stop_dt = utc.localize(datetime.combine(date_to + timedelta(days=2), time()))
