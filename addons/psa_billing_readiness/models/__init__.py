@@ -1,0 +1,5 @@
+from . import psa_approval_log
+from . import account_analytic_line
+from . import sale_order_line
+from . import account_move_line
+from . import res_config_settings

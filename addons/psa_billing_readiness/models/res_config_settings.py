@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+from .account_analytic_line import VALIDATOR_PARAM
+from .sale_order_line import INVOICE_VALIDATED_PARAM
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    psa_billing_timesheet_validator = fields.Selection(
+        [
+            ("employee_manager", "Employee's manager"),
+            ("project_manager", "Project manager"),
+        ],
+        string="Timesheets validated by",
+        config_parameter=VALIDATOR_PARAM,
+        default="employee_manager",
+    )
+    psa_billing_invoice_validated_only = fields.Boolean(
+        string="Invoice validated time only",
+        config_parameter=INVOICE_VALIDATED_PARAM,
+    )
+
+    def set_values(self):
+        before = self.env["sale.order.line"]._psa_invoice_validated_only()
+        res = super().set_values()
+        if self.env["sale.order.line"]._psa_invoice_validated_only() != before:
+            self.env["sale.order.line"]._psa_recompute_timesheet_delivered()
+        return res

@@ -1,0 +1,1 @@
+from . import psa_timesheet_unlock_wizard
