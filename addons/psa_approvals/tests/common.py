@@ -96,17 +96,27 @@ class PsaApprovalTestModelMixin:
     def _load_test_document_model(cls):
         cls.loader = FakeModelLoader(cls.env, cls.__module__)
         cls.loader.backup_registry()
-        from .fake_models import PsaApprovalRule, PsaApprovalTestDocument
+        from .fake_models import (
+            PsaApprovalRule,
+            PsaApprovalTestDocument,
+            PsaApprovalTestEffort,
+        )
 
-        cls.loader.update_registry((PsaApprovalTestDocument, PsaApprovalRule))
+        cls.loader.update_registry(
+            (PsaApprovalTestDocument, PsaApprovalTestEffort, PsaApprovalRule)
+        )
         cls.addClassCleanup(cls.loader.restore_registry)
         cls.env["ir.model.access"].create(
-            {
-                "name": "test document: approval users",
-                "model_id": cls.env["ir.model"]._get_id("psa.approval.test.document"),
-                "group_id": cls.env.ref("psa_approvals.group_approval_user").id,
-                "perm_read": True,
-                "perm_write": True,
-                "perm_create": True,
-            }
+            [
+                {
+                    "name": f"{model}: approval users",
+                    "model_id": cls.env["ir.model"]._get_id(model),
+                    "group_id": cls.env.ref("psa_approvals.group_approval_user").id,
+                    "perm_read": True,
+                    "perm_write": True,
+                    "perm_create": True,
+                    "perm_unlink": True,
+                }
+                for model in ("psa.approval.test.document", "psa.approval.test.effort")
+            ]
         )

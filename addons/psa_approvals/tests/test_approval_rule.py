@@ -30,6 +30,17 @@ class TestApprovalRule(PsaApprovalsCommon):
         rule = self._create_rule([], auto_approve=True)
         self.assertTrue(rule.auto_approve)
 
+    def test_amount_bands_do_not_add_up_in_groups(self):
+        self._create_rule([{"user_ids": self.approver_1}], amount_min=1000)
+        self._create_rule([{"user_ids": self.approver_2}], amount_min=10000)
+        groups = self.env["psa.approval.rule"].read_group(
+            [], ["amount_min", "amount_max"], ["model_id"]
+        )
+        self.assertTrue(groups)
+        for group in groups:
+            self.assertNotIn("amount_min", group)
+            self.assertNotIn("amount_max", group)
+
     def test_invalid_field_path_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "Approver Field"):
             self._create_rule([{"user_field_path": "partner_id.nope"}])
