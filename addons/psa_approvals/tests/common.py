@@ -80,6 +80,29 @@ class PsaApprovalsCommon(PsaApprovalsFactory, TransactionCase):
             .create({"name": "Test request", "amount": amount, **vals})
         )
 
+    def _other_currency(self, rate):
+        """A currency other than the company's, worth ``rate`` of it since 2000."""
+        company = self.env.company
+        other = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", company.currency_id.id)], limit=1)
+        )
+        other.active = True
+        other.rate_ids.unlink()
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": other.id,
+                "rate": rate,
+                "company_id": company.id,
+                "name": "2000-01-01",
+            }
+        )
+        company.currency_id.rate_ids.filtered(
+            lambda r: r.company_id == company
+        ).unlink()
+        return other
+
     def _logs(self, record, event=None):
         domain = [("res_model", "=", record._name), ("res_id", "=", record.id)]
         if event:
@@ -119,4 +142,27 @@ class PsaApprovalTestModelMixin:
                 }
                 for model in ("psa.approval.test.document", "psa.approval.test.effort")
             ]
+        )
+
+
+class PsaApprovalTestDocumentCommon(PsaApprovalTestModelMixin, PsaApprovalsCommon):
+    """The test document model loaded, with one rule: documents from 1,000 on
+    need approver_1."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_test_document_model()
+        cls._create_rule(
+            [{"user_ids": cls.approver_1}],
+            model="psa.approval.test.document",
+            name="Large documents",
+            amount_min=1000,
+        )
+
+    def _document(self, total):
+        return (
+            self.env["psa.approval.test.document"]
+            .with_user(self.requester)
+            .create({"name": f"Doc {total}", "total": total})
         )

@@ -1,31 +1,16 @@
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
-from .common import PsaApprovalsCommon, PsaApprovalTestModelMixin
+from .common import (
+    PsaApprovalsCommon,
+    PsaApprovalTestDocumentCommon,
+    PsaApprovalTestModelMixin,
+)
 
 
-class TestApprovalStateContract(PsaApprovalTestModelMixin, PsaApprovalsCommon):
+class TestApprovalStateContract(PsaApprovalTestDocumentCommon):
     """The matrix gates a host's own transition (draft -> done), as
     base_tier_validation's _state_from/_state_to do; a cancel state and a
     deletion cancel the open reviews, logged."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._load_test_document_model()
-        cls._create_rule(
-            [{"user_ids": cls.approver_1}],
-            model="psa.approval.test.document",
-            name="Large documents",
-            amount_min=1000,
-        )
-
-    def _document(self, total):
-        return (
-            self.env["psa.approval.test.document"]
-            .with_user(self.requester)
-            .create({"name": f"Doc {total}", "total": total})
-        )
 
     def test_the_hosts_button_submits_and_proceeds_once_approved(self):
         large = self._document(5000)
@@ -122,16 +107,7 @@ class TestApprovalAmountUnit(PsaApprovalTestModelMixin, PsaApprovalsCommon):
         cls._load_test_document_model()
 
     def test_hours_with_a_currency_are_not_converted(self):
-        company = self.env.company
-        other = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("id", "!=", company.currency_id.id)], limit=1)
-        )
-        other.active = True
-        self.env["res.currency.rate"].create(
-            {"currency_id": other.id, "rate": 0.25, "name": fields.Date.today()}
-        )
+        other = self._other_currency(0.25)
         rule = self._create_rule(
             [{"user_ids": self.approver_1}],
             model="psa.approval.test.effort",
