@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 
 from .account_analytic_line import VALIDATOR_PARAM
 from .psa_milestone_signoff import LINK_DAYS_PARAM
+from .sale_order import EXCEPTION_DAYS_PARAM
 from .sale_order_line import INVOICE_VALIDATED_PARAM
 
 
@@ -29,9 +30,25 @@ class ResConfigSettings(models.TransientModel):
         default=30,
     )
 
-    @api.constrains("psa_billing_signoff_link_days")
+    psa_billing_blocker_exception_days = fields.Integer(
+        string="Billing blocker exception after days",
+        config_parameter=EXCEPTION_DAYS_PARAM,
+        default=5,
+    )
+
+    @api.constrains(
+        "psa_billing_signoff_link_days", "psa_billing_blocker_exception_days"
+    )
     def _check_psa_billing_signoff_link_days(self):
         for settings in self:
+            if settings.psa_billing_blocker_exception_days < 0:
+                raise ValidationError(
+                    _(
+                        "Billing blocker exception after days cannot be "
+                        "negative (%(value)s).",
+                        value=settings.psa_billing_blocker_exception_days,
+                    )
+                )
             if settings.psa_billing_signoff_link_days < 1:
                 raise ValidationError(
                     _(
