@@ -9,3 +9,4 @@ from . import psa_exception
 from . import psa_billing_readiness
 from . import sale_order
 from . import account_move
+from . import psa_approval_rule
