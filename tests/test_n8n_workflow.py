@@ -107,7 +107,10 @@ def test_success_answers_2xx_only_after_the_callback(workflow):
 def test_redelivered_event_does_not_call_odoo_again(workflow):
     """The dedup check, keyed on the webhook-id header, stands on every path to
     the callback; the id is remembered only after the callback succeeded."""
-    code = {n: workflow["nodes"][n]["parameters"]["jsCode"] for n in of_type(workflow, ".code")}
+    code = {
+        n: workflow["nodes"][n]["parameters"]["jsCode"]
+        for n in of_type(workflow, ".code")
+    }
     keyed = [n for n, js in code.items() if "headers['webhook-id']" in js]
     checks = [n for n in keyed if "duplicate: Boolean(handled[id])" in code[n]]
     remembers = [n for n in keyed if "handled[id] = now" in code[n]]
@@ -123,5 +126,6 @@ def test_redelivered_event_does_not_call_odoo_again(workflow):
     # the check's "already handled" branch answers 2xx without any callback
     (branch,) = outputs(workflow, checks[0])[0]
     duplicate_answer = outputs(workflow, branch)[0][0]
-    assert workflow["nodes"][duplicate_answer]["type"] == RESPOND
-    assert workflow["nodes"][duplicate_answer]["parameters"]["options"]["responseCode"] < 300
+    answer = workflow["nodes"][duplicate_answer]
+    assert answer["type"] == RESPOND
+    assert answer["parameters"]["options"]["responseCode"] < 300
