@@ -28,6 +28,7 @@
         "views/psa_milestone_signoff_portal_templates.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
+        "views/psa_change_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/psa_billing_menus.xml",
     ],

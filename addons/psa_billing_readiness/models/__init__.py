@@ -10,3 +10,5 @@ from . import psa_billing_readiness
 from . import sale_order
 from . import account_move
 from . import psa_approval_rule
+from . import psa_change_request
+from . import project_project

@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-BLOCKER_KINDS = ("time", "milestone", "expense", "approval", "customer")
+BLOCKER_KINDS = ("time", "milestone", "expense", "change", "approval", "customer")
 
 
 class PsaBillingReadiness(models.AbstractModel):
@@ -27,7 +27,7 @@ class PsaBillingReadiness(models.AbstractModel):
         rows = []
         for order in orders:
             if order not in confirmed:
-                rows.append((order.id, None, None, 0.0, 0, 0, 0, 0, None))
+                rows.append((order.id, None, None, 0.0, 0, 0, 0, 0, 0, None))
                 continue
             info = found[order.id]
             words = info["words"]
@@ -47,6 +47,7 @@ class PsaBillingReadiness(models.AbstractModel):
                     info["time"],
                     info["milestone"],
                     info["expense"],
+                    info["change"],
                     info["approval"],
                     info["customer"],
                     info["unbilled_from"],
@@ -62,7 +63,7 @@ class PsaBillingReadiness(models.AbstractModel):
         values = SQL(", ").join(
             SQL(
                 "(%s, %s::varchar, %s::text, %s::numeric, %s::int, %s::int,"
-                " %s::int, %s::int, %s::date)",
+                " %s::int, %s::int, %s::int, %s::date)",
                 *row,
             )
             for row in rows
@@ -77,6 +78,7 @@ class PsaBillingReadiness(models.AbstractModel):
                        psa_blocked_hours = v.hours,
                        psa_blocked_milestones = v.milestones,
                        psa_blocked_expenses = v.expenses,
+                       psa_blocked_changes = v.changes,
                        psa_blocked_approvals = v.approvals,
                        psa_blocked_customer = v.customer,
                        psa_unbilled_from = v.unbilled_from,
@@ -86,7 +88,7 @@ class PsaBillingReadiness(models.AbstractModel):
                        psa_ready_since = CASE WHEN v.state = 'ready'
                            THEN COALESCE(so.psa_ready_since, %(now)s) END
                   FROM (VALUES %(values)s) AS v(id, state, words, hours, milestones,
-                       expenses, approvals, customer, unbilled_from)
+                       expenses, changes, approvals, customer, unbilled_from)
                  WHERE so.id = v.id
                 """,
                 now=now,
@@ -113,6 +115,7 @@ class PsaBillingReadiness(models.AbstractModel):
         self._time_blockers(orders, cutoff, found)
         self._milestone_blockers(orders, found)
         self._expense_blockers(orders, found)
+        self._change_blockers(orders, found)
         self._approval_blockers(orders, found)
         self._customer_blockers(orders, found)
         return found
@@ -197,6 +200,31 @@ class PsaBillingReadiness(models.AbstractModel):
             found[order.id]["expense"] = count
             found[order.id]["words"].append(
                 _("%(count)s re-invoiceable expenses not approved", count=count)
+            )
+
+    @api.model
+    def _change_blockers(self, orders, found):
+        """Change requests not decided yet: the work they cover is not agreed."""
+        groups = (
+            self.env["psa.change.request"]
+            .sudo()
+            ._read_group(
+                [
+                    ("sale_order_id", "in", orders.ids),
+                    ("approval_state", "in", ("draft", "pending")),
+                ],
+                ["sale_order_id"],
+                ["name:array_agg"],
+            )
+        )
+        for order, names in groups:
+            found[order.id]["change"] = len(names)
+            found[order.id]["words"].append(
+                _(
+                    "%(count)s open change requests: %(names)s",
+                    count=len(names),
+                    names=", ".join(sorted(names)),
+                )
             )
 
     @api.model

@@ -33,6 +33,15 @@ class SaleOrder(models.Model):
     psa_blocked_expenses = fields.Integer(
         string="Expenses Not Approved", readonly=True, copy=False
     )
+    psa_blocked_changes = fields.Integer(
+        string="Open Change Requests", readonly=True, copy=False
+    )
+    psa_change_request_ids = fields.One2many(
+        "psa.change.request", "sale_order_id", string="Change Requests"
+    )
+    psa_change_request_count = fields.Integer(
+        compute="_compute_psa_change_request_count"
+    )
     psa_blocked_approvals = fields.Integer(
         string="Approvals Pending", readonly=True, copy=False
     )
@@ -51,6 +60,30 @@ class SaleOrder(models.Model):
     )
     psa_blocked_since = fields.Datetime(readonly=True, copy=False)
     psa_ready_since = fields.Datetime(readonly=True, copy=False)
+
+    def _compute_psa_change_request_count(self):
+        # sudo: a count, shown to salespeople who may not read the requests
+        counts = dict(
+            self.env["psa.change.request"]
+            .sudo()
+            ._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.psa_change_request_count = counts.get(order, 0)
+
+    def action_psa_view_change_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_billing_readiness.psa_change_request_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {
+            "default_sale_order_id": self.id,
+            "default_project_id": self.order_line.project_id[:1].id,
+        }
+        return action
 
     def action_psa_check_readiness(self):
         """Server action "Check billing readiness" (list and form)."""
@@ -150,6 +183,8 @@ class SaleOrder(models.Model):
                 ("psa_signed_off", "=", False),
             ]
             return action
+        if kind == "change":
+            return self.action_psa_view_change_requests()
         if kind == "expense":
             return {
                 "type": "ir.actions.act_window",
