@@ -17,7 +17,12 @@
     ],
     "data": [
         "security/ir.model.access.csv",
+        "security/psa_billing_readiness_security.xml",
+        "data/mail_template_data.xml",
         "views/account_analytic_line_views.xml",
+        "views/psa_milestone_signoff_views.xml",
+        "views/project_milestone_views.xml",
+        "views/psa_milestone_signoff_portal_templates.xml",
         "views/res_config_settings_views.xml",
         "views/psa_billing_menus.xml",
     ],

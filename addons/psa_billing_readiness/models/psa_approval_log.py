@@ -5,6 +5,11 @@ from odoo import api, fields, models
 BILLING_EVENTS = [
     ("timesheet_validated", "Timesheet validated"),
     ("timesheet_unlocked", "Timesheet unlocked"),
+    ("signoff_requested", "Sign-off requested"),
+    ("signoff_accepted", "Signed off by the client"),
+    ("signoff_declined", "Sign-off declined by the client"),
+    ("signoff_recorded", "Sign-off recorded"),
+    ("signoff_cancelled", "Sign-off request withdrawn"),
 ]
 
 
@@ -21,9 +26,9 @@ class PsaApprovalLog(models.Model):
 
     @api.model
     def _record_billing(self, records, event, comment=None, chatter=None):
-        """Write one log line per record of ``records`` (one INSERT), and post
-        the event as a note in the chatter of ``chatter`` (a record with
-        mail.thread) or of ``records`` when they have one."""
+        """Write one log line per record of ``records`` (one INSERT), posted
+        as a note in their chatter when they have one, and in the chatter of
+        ``chatter`` (records with mail.thread, e.g. the project) if given."""
         label = dict(self._fields["event"].selection)[event]
         vals_list = [
             {
@@ -40,11 +45,11 @@ class PsaApprovalLog(models.Model):
             for record in records
         ]
         body = escape(label + (f": {comment}" if comment else ""))
-        if chatter is not None:
-            chatter.sudo().message_post(
+        for target in (chatter or self.env["mail.thread"]).sudo():
+            target.message_post(
                 body=body, message_type="comment", subtype_xmlid="mail.mt_note"
             )
-        elif hasattr(records, "_message_log_batch"):
+        if hasattr(records, "_message_log_batch"):
             records._message_log_batch(
                 {record.id: body for record in records},
                 author_id=self.env.user.partner_id.id,

@@ -1,6 +1,8 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from .account_analytic_line import VALIDATOR_PARAM
+from .psa_milestone_signoff import LINK_DAYS_PARAM
 from .sale_order_line import INVOICE_VALIDATED_PARAM
 
 
@@ -20,6 +22,24 @@ class ResConfigSettings(models.TransientModel):
         string="Invoice validated time only",
         config_parameter=INVOICE_VALIDATED_PARAM,
     )
+
+    psa_billing_signoff_link_days = fields.Integer(
+        string="Sign-off links valid for days",
+        config_parameter=LINK_DAYS_PARAM,
+        default=30,
+    )
+
+    @api.constrains("psa_billing_signoff_link_days")
+    def _check_psa_billing_signoff_link_days(self):
+        for settings in self:
+            if settings.psa_billing_signoff_link_days < 1:
+                raise ValidationError(
+                    _(
+                        "Sign-off links valid for days must be at least 1, not "
+                        "%(value)s.",
+                        value=settings.psa_billing_signoff_link_days,
+                    )
+                )
 
     def set_values(self):
         before = self.env["sale.order.line"]._psa_invoice_validated_only()

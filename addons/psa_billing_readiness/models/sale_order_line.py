@@ -18,9 +18,31 @@ class SaleOrderLine(models.Model):
         )
         return param not in (False, "", "False", "0")
 
-    @api.depends("analytic_line_ids.psa_validated")
+    @api.depends(
+        "analytic_line_ids.psa_validated", "reached_milestones_ids.psa_signed_off"
+    )
     def _compute_qty_delivered(self):
-        return super()._compute_qty_delivered()
+        """Milestones deliver their share once reached and signed off by the
+        client; the rest as sale_project computes it."""
+        res = super()._compute_qty_delivered()
+        lines = self.filtered(lambda sol: sol.qty_delivered_method == "milestones")
+        if not lines:
+            return res
+        signed = dict(
+            self.env["project.milestone"]._read_group(
+                [
+                    ("sale_line_id", "in", lines.ids),
+                    ("is_reached", "=", True),
+                    ("psa_signed_off", "=", True),
+                ],
+                ["sale_line_id"],
+                ["quantity_percentage:sum"],
+            )
+        )
+        for line in lines:
+            origin = line._origin or line
+            line.qty_delivered = signed.get(origin, 0.0) * line.product_uom_qty
+        return res
 
     def _timesheet_compute_delivered_quantity_domain(self):
         domain = super()._timesheet_compute_delivered_quantity_domain()

@@ -1,2 +1,4 @@
 from . import test_timesheet_validation
 from . import test_validated_invoicing
+from . import test_milestone_signoff
+from . import test_signoff_portal

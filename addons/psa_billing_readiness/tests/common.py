@@ -122,3 +122,50 @@ class PsaBillingCommon(PsaBillingFactory, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_billing()
+
+
+class PsaSignoffFactory(PsaBillingFactory):
+    """An order billing a fixed price by milestones, with a reached milestone
+    (half the order) holding one deliverable task."""
+
+    @classmethod
+    def _setup_signoff(cls):
+        cls._setup_billing()
+        cls.product_milestone = cls.env["product.product"].create(
+            {
+                "name": "Implementation (milestones)",
+                "type": "service",
+                "list_price": 5000.0,
+                "invoice_policy": "delivery",
+                "service_type": "milestones",
+                "service_tracking": "project_only",
+            }
+        )
+        cls.milestone_order = cls._create_order(cls.product_milestone, 2)
+        cls.milestone_line = cls.milestone_order.order_line
+        cls.fixed_project = cls.milestone_line.project_id
+        cls.fixed_project.user_id = cls.project_manager
+        cls.milestone = cls.env["project.milestone"].create(
+            {
+                "name": "Go-live",
+                "project_id": cls.fixed_project.id,
+                "sale_line_id": cls.milestone_line.id,
+                "quantity_percentage": 0.5,
+                "is_reached": True,
+            }
+        )
+        cls.deliverable = cls.env["project.task"].create(
+            {
+                "name": "Cut-over runbook",
+                "project_id": cls.fixed_project.id,
+                "milestone_id": cls.milestone.id,
+            }
+        )
+
+    def _request(self, milestone=None):
+        (milestone or self.milestone).with_user(
+            self.project_manager
+        ).action_psa_request_signoff()
+        return (milestone or self.milestone).psa_signoff_ids.filtered(
+            lambda s: s.state == "requested"
+        )

@@ -1,1 +1,2 @@
 from . import psa_timesheet_unlock_wizard
+from . import psa_signoff_record_wizard

@@ -158,11 +158,7 @@ class PsaWebhookEvent(models.Model):
     @api.model
     def _cron_purge(self, batch_size=5000):
         """Delete delivered events older than the retention, in batches."""
-        days = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("psa_integration.retention_days", 30)
-        )
+        days = self.env["psa.batch"]._param("psa_integration.retention_days", 30, int)
         limit = fields.Datetime.now() - timedelta(days=max(days, 1))
         while True:
             old = self.search(
