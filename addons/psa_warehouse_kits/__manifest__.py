@@ -24,6 +24,7 @@
         "views/stock_picking_views.xml",
         "views/psa_kit_template_views.xml",
         "views/psa_kit_request_views.xml",
+        "views/res_config_settings_views.xml",
         "views/psa_warehouse_kits_menus.xml",
     ],
     "installable": True,

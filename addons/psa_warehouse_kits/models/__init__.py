@@ -10,3 +10,4 @@ from . import procurement_group
 from . import stock_rule
 from . import stock_move
 from . import stock_picking
+from . import res_config_settings

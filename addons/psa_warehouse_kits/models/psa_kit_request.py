@@ -40,6 +40,11 @@ class PsaKitRequest(models.Model):
     _approval_amount_field = "amount_total"
     _approval_amount_unit = "money"
     _approval_guarded_fields = ["project_id", "destination_type", "amount_total"]
+    # approval is the only way to "approved"; cancelling cancels the reviews
+    _approval_state_field = "state"
+    _approval_state_from = ["draft", "to_approve"]
+    _approval_state_to = ["approved"]
+    _approval_cancel_state = "cancelled"
 
     name = fields.Char(
         string="Reference", readonly=True, copy=False, default="/", index=True
@@ -379,12 +384,26 @@ class PsaKitRequest(models.Model):
 
     # ------------------------------------------------------------- approvals
     def _on_approval_granted(self):
-        """Approved: deliver from the project's warehouse, reserved at once."""
+        """Approved: deliver from the project's warehouse, reserved at once
+        (for a selection approved together, once at the end: one batch)."""
         self.write({"state": "approved"})
-        self._create_delivery()
+        if not self.env.context.get("psa_kit_defer_delivery"):
+            self._create_delivery()
+
+    def action_approve(self, comment=None):
+        deferred = self.with_context(psa_kit_defer_delivery=True)
+        res = super(PsaKitRequest, deferred).action_approve(comment=comment)
+        self.filtered(
+            lambda r: r.state == "approved" and not r.procurement_group_id
+        )._create_delivery()
+        return res
 
     def _on_approval_rejected(self):
         self.write({"state": "draft"})
+
+    def _on_approval_reset(self):
+        """A project or destination changed while waiting: a draft again."""
+        self.filtered(lambda r: r.state == "to_approve").write({"state": "draft"})
 
     # ---------------------------------------------------------------- actions
     def action_request_approval(self):
@@ -409,18 +428,6 @@ class PsaKitRequest(models.Model):
                 )
             )
         self.check_access_rule("write")
-        reviews = (
-            self.env["psa.approval.review"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("state", "in", ("waiting", "pending")),
-                ]
-            )
-        )
-        reviews.write({"state": "cancelled"})
         # the requester may cancel without stock rights: the request is the authority
         pickings = self.sudo().picking_ids.filtered(
             lambda p: p.state not in ("done", "cancel")
@@ -435,7 +442,7 @@ class PsaKitRequest(models.Model):
     def action_draft(self):
         if self.filtered(lambda r: r.state != "cancelled"):
             raise UserError(_("Only cancelled kit requests can be set back to draft."))
-        self.write({"state": "draft", "approval_state": "draft"})
+        self.write({"state": "draft"})
         return True
 
     def action_view_pickings(self):

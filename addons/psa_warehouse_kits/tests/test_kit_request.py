@@ -104,8 +104,37 @@ class TestKitRequest(PsaKitsCommon):
         request.action_request_approval()
         request.action_cancel()
         self.assertEqual(request.state, "cancelled")
+        self.assertEqual(request.approval_state, "draft")
         self.assertEqual(
             set(request.sudo().approval_review_ids.mapped("state")), {"cancelled"}
         )
+        self.assertTrue(self._logs(request, "cancelled"))
         request.action_draft()
         self.assertEqual((request.state, request.approval_state), ("draft", "draft"))
+
+    def test_approved_only_through_the_matrix(self):
+        request = self._create_request([(self.laptop, 1)])
+        request.action_request_approval()
+        with self.assertRefused(UserError, "needs an approval first"):
+            request.write({"state": "approved"})
+        self.assertEqual(request.state, "to_approve")
+        # a new destination while waiting: back to draft, logged
+        request.write({"destination_type": "site", "partner_id": self.client_site.id})
+        self.assertEqual((request.state, request.approval_state), ("draft", "draft"))
+        self.assertTrue(self._logs(request, "reset"))
+
+    def test_settings_limit_moves_both_consumables_rules(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.psa_kit_consumables_limit, 500.0)
+        settings.psa_kit_consumables_limit = 1000.0
+        settings.execute()
+        auto = self.env.ref("psa_warehouse_kits.approval_rule_kit_consumables_auto")
+        above = self.env.ref(
+            "psa_warehouse_kits.approval_rule_kit_consumables_above_limit"
+        )
+        self.assertEqual((auto.amount_max, above.amount_min), (1000.0, 1000.01))
+        request = self._create_request([(self.cable, 101)])  # 505
+        request.action_request_approval()
+        self.assertEqual(request.approval_state, "approved")
+        with self.assertRefused(ValidationError, "more than 0"):
+            self.env["res.config.settings"].create({"psa_kit_consumables_limit": -1})
