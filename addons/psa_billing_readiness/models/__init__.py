@@ -5,3 +5,10 @@ from . import account_move_line
 from . import res_config_settings
 from . import psa_milestone_signoff
 from . import project_milestone
+from . import psa_exception
+from . import psa_billing_readiness
+from . import sale_order
+from . import account_move
+from . import psa_approval_rule
+from . import psa_change_request
+from . import project_project

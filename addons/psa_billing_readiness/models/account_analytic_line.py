@@ -203,6 +203,7 @@ class AccountAnalyticLine(models.Model):
             }
         )
         self.env["psa.approval.log"]._record_billing(lines, "timesheet_validated")
+        lines.sudo().order_id._psa_refresh_readiness()
         return True
 
     def action_psa_unlock(self, reason=None):
@@ -227,4 +228,5 @@ class AccountAnalyticLine(models.Model):
         self.env["psa.approval.log"]._record_billing(
             lines, "timesheet_unlocked", comment=reason.strip()
         )
+        lines.sudo().order_id._psa_refresh_readiness()
         return True

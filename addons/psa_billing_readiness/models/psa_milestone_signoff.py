@@ -200,6 +200,7 @@ class PsaMilestoneSignoff(models.Model):
         self.env["psa.approval.log"]._record_billing(
             self, event, comment=note, chatter=self.project_id
         )
+        self.sudo().sale_line_id.order_id._psa_refresh_readiness()
         return True
 
     def _state_label(self):

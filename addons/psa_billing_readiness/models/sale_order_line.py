@@ -12,7 +12,10 @@ class SaleOrderLine(models.Model):
 
     @api.model
     def _psa_invoice_validated_only(self):
-        """Whether only validated time counts as delivered (Settings)."""
+        """Whether only validated time counts as delivered (Settings, or
+        drafts from Ready to Bill)."""
+        if self.env.context.get("psa_validated_only"):
+            return True
         param = (
             self.env["ir.config_parameter"].sudo().get_param(INVOICE_VALIDATED_PARAM)
         )

@@ -76,4 +76,5 @@ class PsaSignoffRecordWizard(models.TransientModel):
             ),
             chatter=milestone.project_id,
         )
+        milestone.sudo().sale_line_id.order_id._psa_refresh_readiness()
         return {"type": "ir.actions.act_window_close"}
