@@ -1,0 +1,32 @@
+{
+    "name": "PSA Warehouse Kits",
+    "summary": "Deployment kits and loaner devices requested per project, "
+    "approved through the matrix, reserved and dispatched with Odoo's stock",
+    "version": "17.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "author": "PSA Operations",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "maintainers": ["psa-operations"],
+    "depends": [
+        "psa_approvals",
+        "sale_stock",
+        "purchase_stock",
+        "project",
+    ],
+    "data": [
+        "data/ir_sequence_data.xml",
+        "security/psa_warehouse_kits_groups.xml",
+        "security/ir.model.access.csv",
+        "security/psa_warehouse_kits_security.xml",
+        "data/psa_kit_approval_rules.xml",
+        "views/product_template_views.xml",
+        "views/stock_picking_views.xml",
+        "views/psa_kit_template_views.xml",
+        "views/psa_kit_request_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/psa_warehouse_kits_menus.xml",
+    ],
+    "installable": True,
+    "application": True,
+}
