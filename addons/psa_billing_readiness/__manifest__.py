@@ -29,6 +29,7 @@
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/psa_change_request_views.xml",
+        "views/psa_timesheet_writeoff_views.xml",
         "views/res_config_settings_views.xml",
         "views/psa_billing_menus.xml",
     ],

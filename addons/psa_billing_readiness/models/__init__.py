@@ -12,3 +12,4 @@ from . import account_move
 from . import psa_approval_rule
 from . import psa_change_request
 from . import project_project
+from . import psa_timesheet_writeoff

@@ -206,6 +206,17 @@ class AccountAnalyticLine(models.Model):
         lines.sudo().order_id._psa_refresh_readiness()
         return True
 
+    def action_psa_write_off(self):
+        """Open a new write-off of the selected billable time, to give its
+        reason and submit it."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Write-off"),
+            "res_model": "psa.timesheet.writeoff",
+            "view_mode": "form",
+            "context": {"default_line_ids": [(6, 0, self.ids)]},
+        }
+
     def action_psa_unlock(self, reason=None):
         """Unlock validated lines; timesheet managers only, with a reason.
         Without a reason, open the dialog asking for it."""

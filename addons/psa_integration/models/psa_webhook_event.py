@@ -98,6 +98,8 @@ class PsaWebhookEvent(models.Model):
                 {
                     "event_name": event_name,
                     "endpoint_id": endpoint.id,
+                    # given, not recomputed: else an UPDATE follows the INSERT
+                    "company_id": endpoint.company_id.id,
                     "res_model": record._name,
                     "res_id": record.id,
                     "payload": json.dumps(body, sort_keys=True, default=str),
