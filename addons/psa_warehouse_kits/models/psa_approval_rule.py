@@ -5,4 +5,7 @@ class PsaApprovalRule(models.Model):
     _inherit = "psa.approval.rule"
 
     def _get_approval_model_names(self):
-        return super()._get_approval_model_names() + ["psa.kit.request"]
+        return super()._get_approval_model_names() + [
+            "psa.kit.request",
+            "stock.picking",
+        ]

@@ -433,6 +433,9 @@ class PsaKitRequest(models.Model):
             lambda p: p.state not in ("done", "cancel")
         )
         pickings.action_cancel()
+        self.env["psa.approval.review"].sudo()._cancel_open(
+            pickings, _("Kit request cancelled")
+        )
         self.env["psa.exception"]._close_exceptions(
             self, "kit_stock_shortage", _("Request cancelled.")
         )

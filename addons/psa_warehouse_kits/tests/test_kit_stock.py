@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import PsaKitsCommon
@@ -91,6 +92,16 @@ class TestKitStock(PsaKitsCommon):
         self._stock(self.laptop, 2, serials=("LAP-001", "LAP-002"))
         request = self._approved([(self.laptop, 1, "returnable")])
         picking = request.picking_ids.with_user(self.warehouse_user)
+        picking.button_validate()  # serialized: the dispatch waits for approval
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(picking.approval_state, "pending")
+        self.assertEqual(request.state, "reserved")
+        with self.assertRaises(AccessError):  # nobody approves their own dispatch
+            picking.action_approve()
+        picking.with_user(self.warehouse_manager).action_approve()
+        self.assertEqual(
+            picking.sudo().activity_ids.user_id, self.warehouse_user
+        )  # told to go
         picking.button_validate()
         self.assertEqual(picking.state, "done")
         self.assertEqual(request.state, "dispatched")
@@ -100,8 +111,45 @@ class TestKitStock(PsaKitsCommon):
         self.assertIn(request.line_ids.lot_ids.name, ("LAP-001", "LAP-002"))
         request.with_user(self.consultant).action_confirm_delivered()
         self.assertEqual(request.state, "delivered")
+        with self.assertRaises(AccessError):
+            request.with_user(self.consultant).action_close()
         request.with_user(self.warehouse_user).action_close()
         self.assertEqual(request.state, "closed")
+
+    def test_plain_dispatch_needs_no_approval(self):
+        self._stock(self.dock, 1)
+        request = self._approved([(self.dock, 1)])
+        picking = request.picking_ids.with_user(self.warehouse_user)
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.approval_state, "approved")
+        self.assertEqual(request.state, "dispatched")
+
+    def test_urgent_dispatch_by_emergency_release(self):
+        self._stock(self.laptop, 1, serials=("LAP-009",))
+        request = self._approved([(self.laptop, 1, "returnable")], urgency="critical")
+        picking = request.picking_ids.with_user(self.warehouse_user)
+        picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+        picking.action_emergency_release("Consultant flies out tonight")
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(request.state, "dispatched")
+        self.assertTrue(
+            self._exceptions(picking, kind="post_event_review"),
+            "the release opens a post-event review",
+        )
+
+    def test_cancel_withdraws_the_dispatch_review(self):
+        self._stock(self.laptop, 1, serials=("LAP-010",))
+        request = self._approved([(self.laptop, 1, "returnable")])
+        picking = request.picking_ids.with_user(self.warehouse_user)
+        picking.button_validate()
+        request.with_user(self.project_manager).action_cancel()
+        self.assertEqual(picking.state, "cancel")
+        self.assertEqual(
+            set(picking.sudo().approval_review_ids.mapped("state")), {"cancelled"}
+        )
 
     def test_cancel_releases_the_reservation(self):
         self._stock(self.dock, 2)
