@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+MARGIN_PARAM = "psa_billing_readiness.margin_risk_percent"
 BLOCKER_KINDS = ("time", "milestone", "expense", "change", "approval", "customer")
 
 
@@ -23,11 +24,15 @@ class PsaBillingReadiness(models.AbstractModel):
         orders = orders.sudo()
         confirmed = orders.filtered(lambda o: o.state == "sale")
         found = self._find_blockers(confirmed, cutoff)
+        costs = self._costs(confirmed)
+        risk_factor = 1 + self.env["psa.batch"]._param(MARGIN_PARAM, 10.0) / 100
         now = fields.Datetime.now()
         rows = []
         for order in orders:
             if order not in confirmed:
-                rows.append((order.id, None, None, 0.0, 0, 0, 0, 0, 0, None))
+                rows.append(
+                    (order.id, None, None, 0.0, 0, 0, 0, 0, 0, None, 0.0, False)
+                )
                 continue
             info = found[order.id]
             words = info["words"]
@@ -51,6 +56,8 @@ class PsaBillingReadiness(models.AbstractModel):
                     info["approval"],
                     info["customer"],
                     info["unbilled_from"],
+                    costs.get(order.id, 0.0),
+                    costs.get(order.id, 0.0) > order.amount_untaxed * risk_factor,
                 )
             )
         self._store(orders, rows, now)
@@ -63,7 +70,7 @@ class PsaBillingReadiness(models.AbstractModel):
         values = SQL(", ").join(
             SQL(
                 "(%s, %s::varchar, %s::text, %s::numeric, %s::int, %s::int,"
-                " %s::int, %s::int, %s::int, %s::date)",
+                " %s::int, %s::int, %s::int, %s::date, %s::numeric, %s::bool)",
                 *row,
             )
             for row in rows
@@ -82,13 +89,16 @@ class PsaBillingReadiness(models.AbstractModel):
                        psa_blocked_approvals = v.approvals,
                        psa_blocked_customer = v.customer,
                        psa_unbilled_from = v.unbilled_from,
+                       psa_cost = v.cost,
+                       psa_margin_at_risk = v.at_risk,
                        psa_readiness_checked_on = %(now)s,
                        psa_blocked_since = CASE WHEN v.state = 'blocked'
                            THEN COALESCE(so.psa_blocked_since, %(now)s) END,
                        psa_ready_since = CASE WHEN v.state = 'ready'
                            THEN COALESCE(so.psa_ready_since, %(now)s) END
                   FROM (VALUES %(values)s) AS v(id, state, words, hours, milestones,
-                       expenses, changes, approvals, customer, unbilled_from)
+                       expenses, changes, approvals, customer, unbilled_from,
+                       cost, at_risk)
                  WHERE so.id = v.id
                 """,
                 now=now,
@@ -98,6 +108,38 @@ class PsaBillingReadiness(models.AbstractModel):
         orders.invalidate_recordset(
             [name for name in orders._fields if name.startswith("psa_")]
         )
+
+    @api.model
+    def _costs(self, orders):
+        """{order id: cost of its time and approved expenses}, in two
+        aggregates (timesheet amounts are negative costs)."""
+        if not orders:
+            return {}
+        costs = defaultdict(float)
+        for order, amount in (
+            self.env["account.analytic.line"]
+            .sudo()
+            ._read_group(
+                [("order_id", "in", orders.ids), ("project_id", "!=", False)],
+                ["order_id"],
+                ["amount:sum"],
+            )
+        ):
+            costs[order.id] -= amount
+        for order, amount in (
+            self.env["hr.expense"]
+            .sudo()
+            ._read_group(
+                [
+                    ("sale_order_id", "in", orders.ids),
+                    ("state", "in", ("approved", "done")),
+                ],
+                ["sale_order_id"],
+                ["total_amount:sum"],
+            )
+        ):
+            costs[order.id] += amount
+        return costs
 
     # -------------------------------------------------------------- blockers
     @api.model

@@ -5,6 +5,9 @@ class PsaException(models.Model):
     _inherit = "psa.exception"
 
     kind = fields.Selection(
-        selection_add=[("billing_blocker", "Billing blocker")],
-        ondelete={"billing_blocker": "cascade"},
+        selection_add=[
+            ("billing_blocker", "Billing blocker"),
+            ("margin_at_risk", "Margin at risk"),
+        ],
+        ondelete={"billing_blocker": "cascade", "margin_at_risk": "cascade"},
     )

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .account_analytic_line import VALIDATOR_PARAM
+from .psa_billing_readiness import MARGIN_PARAM
 from .psa_milestone_signoff import LINK_DAYS_PARAM
 from .sale_order import EXCEPTION_DAYS_PARAM
 from .sale_order_line import INVOICE_VALIDATED_PARAM
@@ -36,6 +37,11 @@ class ResConfigSettings(models.TransientModel):
         default=5,
     )
 
+    psa_billing_margin_risk_percent = fields.Float(
+        string="Margin at risk beyond %",
+        config_parameter=MARGIN_PARAM,
+        default=10.0,
+    )
     psa_billing_release_threshold = fields.Float(
         string="Invoice release approval above",
         compute="_compute_psa_billing_release_threshold",
@@ -65,6 +71,13 @@ class ResConfigSettings(models.TransientModel):
     )
     def _check_psa_billing_signoff_link_days(self):
         for settings in self:
+            if settings.psa_billing_margin_risk_percent < 0:
+                raise ValidationError(
+                    _(
+                        "Margin at risk beyond %% cannot be negative (%(value)s).",
+                        value=settings.psa_billing_margin_risk_percent,
+                    )
+                )
             if settings.psa_billing_blocker_exception_days < 0:
                 raise ValidationError(
                     _(

@@ -55,6 +55,21 @@ class SaleOrder(models.Model):
         help="The oldest day of billable time not invoiced yet: the start of "
         "the billing period.",
     )
+    psa_cost = fields.Monetary(
+        string="Cost to Date",
+        readonly=True,
+        copy=False,
+        help="Cost of the time logged and the approved expenses, at the last "
+        "readiness check.",
+    )
+    psa_margin_at_risk = fields.Boolean(
+        string="Margin at Risk",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Cost to date is ahead of the order's untaxed value by more than "
+        "the Settings margin.",
+    )
     psa_readiness_checked_on = fields.Datetime(
         string="Readiness Checked On", readonly=True, copy=False
     )
@@ -126,6 +141,34 @@ class SaleOrder(models.Model):
             self.env["psa.billing.readiness"]._check(orders)
             orders._psa_sync_blocker_exceptions()
 
+    def _psa_sync_margin_exceptions(self):
+        """Margin at risk opens an exception for the project manager (finance
+        follows it); it closes when the order recovers."""
+        orders = self.sudo()
+        exceptions = self.env["psa.exception"]
+        exceptions._close_exceptions(
+            orders.filtered(lambda o: not o.psa_margin_at_risk),
+            "margin_at_risk",
+            _("The order's margin recovered."),
+        )
+        at_risk = orders.filtered("psa_margin_at_risk")
+        if not at_risk:
+            return
+        opened = exceptions._open_exceptions(
+            at_risk,
+            "margin_at_risk",
+            lambda o: _(
+                "%(order)s: cost to date %(cost)s is ahead of its value %(value)s",
+                order=o.name,
+                cost=round(o.psa_cost, 2),
+                value=round(o.amount_untaxed, 2),
+            ),
+            owner=lambda o: o.order_line.project_id.user_id[:1] or o.user_id,
+        )
+        finance = self.env.ref("account.group_account_manager").users
+        if finance:
+            opened.message_subscribe(partner_ids=finance.partner_id.ids)
+
     def _psa_sync_blocker_exceptions(self):
         """Blocked for more than N days (Settings): an exception in the shared
         queue for the project manager; closed once the order is no longer
@@ -140,6 +183,7 @@ class SaleOrder(models.Model):
                 and o.psa_blocked_since <= limit
             )
         )
+        self._psa_sync_margin_exceptions()
         exceptions = self.env["psa.exception"]
         exceptions._close_exceptions(
             orders.filtered(lambda o: o.psa_readiness != "blocked"),

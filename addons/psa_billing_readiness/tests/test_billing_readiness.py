@@ -129,6 +129,26 @@ class TestBillingReadiness(BillingReadinessCase):
         self._check()
         self.assertEqual(exception.state, "resolved", "closes itself")
 
+    def test_margin_at_risk_opens_and_closes_an_exception(self):
+        self.consultant_employee.hourly_cost = 1000
+        costly = self._log(15, self.day_2)  # 15,000 of cost on a 10,000 order
+        self._check(self.order)
+        self.assertEqual(self.order.psa_cost, 15000)
+        self.assertTrue(self.order.psa_margin_at_risk)
+        exception = self.env["psa.exception"].search(
+            [
+                ("kind", "=", "margin_at_risk"),
+                ("res_model", "=", "sale.order"),
+                ("res_id", "=", self.order.id),
+            ]
+        )
+        self.assertEqual(exception.state, "open")
+        self.assertEqual(exception.owner_id, self.project_manager)
+        costly.unlink()
+        self._check(self.order)
+        self.assertFalse(self.order.psa_margin_at_risk)
+        self.assertEqual(exception.state, "resolved", "closed when it recovers")
+
     def test_readiness_queries_do_not_grow_with_orders(self):
         product = self.env["product.product"].create(
             {"name": "Advice", "type": "service", "invoice_policy": "order"}
@@ -153,7 +173,7 @@ class TestBillingReadiness(BillingReadinessCase):
             counts.append(self.cr.sql_log_count - before)
         self.assertEqual(counts[1], counts[2], f"2 or 9 orders: {counts}")
         # one aggregate per kind of blocker, the orders and customers, one UPDATE
-        self.assertLessEqual(counts[2], 11, counts)
+        self.assertLessEqual(counts[2], 13, counts)
         self.assertEqual(set(orders.mapped("psa_readiness")), {"ready"})
 
 
