@@ -11,3 +11,4 @@ from . import stock_rule
 from . import stock_move
 from . import stock_picking
 from . import res_config_settings
+from . import psa_kit_loan

@@ -167,6 +167,8 @@ class PsaKitRequest(models.Model):
     picking_ids = fields.One2many(
         "stock.picking", "psa_kit_request_id", string="Transfers", readonly=True
     )
+    loan_ids = fields.One2many("psa.kit.loan", "request_id", string="Loans")
+    loan_count = fields.Integer(compute="_compute_loan_count")
     picking_count = fields.Integer(compute="_compute_picking_count", compute_sudo=True)
     shortage = fields.Boolean(
         compute="_compute_shortage",
@@ -270,6 +272,10 @@ class PsaKitRequest(models.Model):
         )
         positive = (operator == "=") == value
         return [("project_id", "in" if positive else "not in", projects)]
+
+    def _compute_loan_count(self):
+        for request in self:
+            request.loan_count = len(request.loan_ids)
 
     def _compute_picking_count(self):
         for request in self:
@@ -460,6 +466,15 @@ class PsaKitRequest(models.Model):
             action["res_id"] = self.picking_ids.id
         return action
 
+    def action_view_loans(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_warehouse_kits.psa_kit_loan_action"
+        )
+        action["domain"] = [("request_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
     def action_confirm_delivered(self):
         """The recipient has the kit in hand."""
         self._check_warehouse_or_recipient()
@@ -472,6 +487,14 @@ class PsaKitRequest(models.Model):
         self._check_warehouse_user()
         if self.filtered(lambda r: r.state != "delivered"):
             raise UserError(_("Only delivered kit requests can be closed."))
+        out = self.loan_ids.filtered(lambda loan: loan.state != "returned")
+        if out:
+            raise UserError(
+                _(
+                    "%(loans)s is still out on loan: register the return first.",
+                    loans=", ".join(out.mapped("name")),
+                )
+            )
         self.write({"state": "closed"})
         return True
 

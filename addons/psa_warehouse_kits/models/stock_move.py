@@ -9,6 +9,7 @@ class StockMove(models.Model):
         string="Kit Request Line",
         index="btree_not_null",
         readonly=True,
+        copy=False,
     )
 
     def _action_assign(self, force_qty=False):

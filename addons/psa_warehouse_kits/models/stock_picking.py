@@ -77,9 +77,19 @@ class StockPicking(models.Model):
             )
 
     def _action_done(self):
-        res = super()._action_done()
-        outgoing = self.filtered(
-            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        loans = self.env["psa.kit.loan"].sudo()
+        returns = self.filtered(
+            lambda p: (
+                p.picking_type_code == "incoming"
+                and p.move_ids.origin_returned_move_id.psa_kit_line_id
+            )
         )
+        for receipt in returns:
+            loans._check_return(receipt)
+        res = super()._action_done()
+        done = self.filtered(lambda p: p.state == "done")
+        outgoing = done.filtered(lambda p: p.picking_type_code == "outgoing")
+        loans._create_from_deliveries(outgoing.move_ids.filtered("psa_kit_line_id"))
         outgoing.psa_kit_request_id._on_delivery_done()
+        loans._register_returns(returns & done)
         return res

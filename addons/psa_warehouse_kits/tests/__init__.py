@@ -3,3 +3,4 @@ from . import test_kit_request
 from . import test_kit_security
 from . import test_kit_stock
 from . import test_kit_performance
+from . import test_kit_loan

@@ -190,6 +190,22 @@ class PsaKitsCommon(PsaApprovalsFactory, TransactionCase):
             reviewer = (pending[0].reviewer_ids - request.approval_requested_by_id)[:1]
             request.with_user(reviewer).action_approve()
 
+    def _approved(self, lines, **vals):
+        request = self._create_request(lines, **vals)
+        request.action_request_approval()
+        self._approve_all(request)
+        return request
+
+    def _dispatch(self, request):
+        """The warehouse validates the delivery, after its dispatch approval."""
+        picking = request.sudo().picking_ids.with_user(self.warehouse_user)
+        picking.button_validate()
+        if picking.approval_state == "pending":
+            picking.with_user(self.warehouse_manager).action_approve()
+            picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        return picking
+
     def _logs(self, record, event=None):
         domain = [("res_model", "=", record._name), ("res_id", "=", record.id)]
         if event:

@@ -6,12 +6,6 @@ from .common import PsaKitsCommon
 
 @tagged("post_install", "-at_install")
 class TestKitStock(PsaKitsCommon):
-    def _approved(self, lines, **vals):
-        request = self._create_request(lines, **vals)
-        request.action_request_approval()
-        self._approve_all(request)
-        return request
-
     def test_approval_creates_reserved_delivery_to_the_employee(self):
         self._stock(self.dock, 5)
         self._stock(self.laptop, 2, serials=("LAP-001", "LAP-002"))
@@ -90,7 +84,7 @@ class TestKitStock(PsaKitsCommon):
 
     def test_dispatch_records_serials(self):
         self._stock(self.laptop, 2, serials=("LAP-001", "LAP-002"))
-        request = self._approved([(self.laptop, 1, "returnable")])
+        request = self._approved([(self.laptop, 1, "capitalise")])
         picking = request.picking_ids.with_user(self.warehouse_user)
         picking.button_validate()  # serialized: the dispatch waits for approval
         self.assertEqual(picking.state, "assigned")
