@@ -30,6 +30,7 @@
         "views/account_move_views.xml",
         "views/psa_change_request_views.xml",
         "views/psa_timesheet_writeoff_views.xml",
+        "views/psa_billing_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/psa_billing_menus.xml",
     ],

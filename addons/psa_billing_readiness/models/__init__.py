@@ -13,3 +13,5 @@ from . import psa_approval_rule
 from . import psa_change_request
 from . import project_project
 from . import psa_timesheet_writeoff
+from . import psa_billing_unbilled_report
+from . import psa_billing_blocker_report

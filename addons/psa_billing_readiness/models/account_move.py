@@ -31,6 +31,31 @@ class AccountMove(models.Model):
         help="Drafted from Ready to Bill: holds only ready lines up to the cutoff.",
     )
 
+    psa_ready_since = fields.Datetime(
+        string="Ready to Bill Since",
+        readonly=True,
+        copy=False,
+        help="When its order became ready to bill (drafts from Ready to Bill).",
+    )
+    psa_billing_lag_days = fields.Float(
+        string="Billing Lag (days)",
+        readonly=True,
+        copy=False,
+        group_operator="avg",
+        help="From ready to bill to posted.",
+    )
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        now = fields.Datetime.now()
+        for move in posted.filtered(
+            lambda m: m.psa_ready_since and not m.psa_billing_lag_days
+        ):
+            move.psa_billing_lag_days = round(
+                (now - move.psa_ready_since).total_seconds() / 86400, 2
+            )
+        return posted
+
     def _approval_gate_applies(self):
         """Customer invoices only: vendor bills, refunds and entries post as
         usual."""
