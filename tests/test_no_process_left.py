@@ -103,6 +103,18 @@ def scenario(tmp_path):
         proc.kill()
 
 
+def _run_harness(harness, mode, env, log):
+    """Start the harness; its output goes to a file, not to a pipe a survivor
+    would hold open."""
+    with open(log, "w") as out:
+        return subprocess.Popen(
+            [sys.executable, str(harness), mode],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def _described(procs):
     return [f"{p.name()} ({p.pid})" for p in procs]
 
@@ -123,15 +135,8 @@ def test_the_scenario_leaks_without_the_harness(scenario, tmp_path):
 def test_failed_step_leaves_nothing(scenario, tmp_path):
     harness, _step, ready, env = scenario
     log = tmp_path / "harness.log"
-    with open(log, "w") as out:  # a file, not a pipe a survivor would hold open
-        done = subprocess.run(
-            [sys.executable, str(harness), "crash"],
-            env=env,
-            timeout=300,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
+    done = _run_harness(harness, "crash", env, log)
+    done.wait(timeout=300)
     output = log.read_text()
     assert done.returncode == 1, output
     assert ready.exists()
@@ -144,13 +149,7 @@ def test_failed_step_leaves_nothing(scenario, tmp_path):
 def test_stopped_run_leaves_nothing(scenario, tmp_path, signum):
     harness, _step, ready, env = scenario
     log = tmp_path / "harness.log"
-    with open(log, "w") as out:  # a file, not a pipe a survivor would hold open
-        run = subprocess.Popen(
-            [sys.executable, str(harness), "wait"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    run = _run_harness(harness, "wait", env, log)
     deadline = time.monotonic() + 300
     while not ready.exists():
         assert run.poll() is None and time.monotonic() < deadline, log.read_text()

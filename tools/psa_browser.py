@@ -21,6 +21,8 @@ import sys
 import time
 import unittest
 
+import psa_processes
+
 START_ATTEMPTS = 2
 _logger = logging.getLogger("psa.browser")
 
@@ -39,18 +41,7 @@ def stop_tree(proc, grace=5):
         family += family[0].children(recursive=True)
     except psutil.NoSuchProcess:
         family = []
-    for member in family:
-        try:
-            member.terminate()
-        except psutil.NoSuchProcess:
-            pass
-    _gone, alive = psutil.wait_procs(family, timeout=grace)
-    for member in alive:
-        try:
-            member.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(alive, timeout=grace)
+    psa_processes.stop(family, grace)
     proc.poll()
 
 

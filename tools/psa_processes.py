@@ -46,19 +46,25 @@ def stop_leftovers(grace=10):
             if proc.status() == psutil.STATUS_ZOMBIE:
                 continue
             described.append(f"{proc.name()} ({proc.pid})")
-            proc.terminate()
             running.append(proc)
         except psutil.Error:
             continue
-    _gone, alive = psutil.wait_procs(running, timeout=grace)
-    for proc in alive:
-        try:
-            proc.kill()
-        except psutil.Error:
-            continue
-    psutil.wait_procs(alive, timeout=grace)
+    stop(running, grace)
     _reap_zombies()
     return described
+
+
+def stop(procs, grace=10):
+    """Terminate psutil processes, kill those still there after ``grace`` seconds."""
+    import psutil
+
+    for signal_them in ("terminate", "kill"):
+        for proc in procs:
+            try:
+                getattr(proc, signal_them)()
+            except psutil.Error:
+                continue
+        _gone, procs = psutil.wait_procs(procs, timeout=grace)
 
 
 def _reap_zombies():
