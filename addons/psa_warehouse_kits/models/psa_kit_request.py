@@ -487,7 +487,7 @@ class PsaKitRequest(models.Model):
         self._check_warehouse_user()
         if self.filtered(lambda r: r.state != "delivered"):
             raise UserError(_("Only delivered kit requests can be closed."))
-        out = self.loan_ids.filtered(lambda loan: loan.state != "returned")
+        out = self.loan_ids.filtered(lambda loan: loan.state in ("lent", "returning"))
         if out:
             raise UserError(
                 _(
