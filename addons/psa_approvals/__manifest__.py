@@ -16,6 +16,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/psa_approvals_menus.xml",
+        "views/psa_approval_coverage_views.xml",
         "views/psa_approval_rule_views.xml",
         "views/psa_approval_review_views.xml",
         "views/psa_approval_request_views.xml",

@@ -28,6 +28,7 @@
         "security/psa_staffing_security.xml",
         "security/psa_staffing_purchase_security.xml",
         "data/psa_staffing_automation.xml",
+        "data/psa_approval_rule_data.xml",
         "views/psa_allocation_views.xml",
         "views/psa_staffing_request_views.xml",
         "views/psa_staffing_bench_views.xml",

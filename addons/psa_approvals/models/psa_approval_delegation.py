@@ -36,7 +36,9 @@ class PsaApprovalDelegation(models.Model):
     max_amount = fields.Monetary(
         string="Up To Amount",
         currency_field="currency_id",
-        help="In company currency; 0 means any amount.",
+        help="In company currency; 0 means any amount. Records whose approval "
+        "is not measured in money (hours, quantities) are covered whatever "
+        "their amount.",
     )
     active = fields.Boolean(default=True)
 
@@ -71,7 +73,9 @@ class PsaApprovalDelegation(models.Model):
         """Whether this delegation's maximum amount allows deciding ``record``."""
         self.ensure_one()
         return (
-            not self.max_amount or record._approval_amount_company() <= self.max_amount
+            not self.max_amount
+            or record._approval_amount_unit != "money"
+            or record._approval_amount_company() <= self.max_amount
         )
 
     def _principals(self, delegate, record):

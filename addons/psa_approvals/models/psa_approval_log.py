@@ -21,6 +21,8 @@ EVENTS = [
     ("rejected", "Rejected"),
     ("reset", "Sent back to draft"),
     ("emergency_release", "Emergency release"),
+    ("escalated", "Escalated"),
+    ("cancelled", "Reviews cancelled"),
 ]
 
 
@@ -68,12 +70,26 @@ class PsaApprovalLog(models.Model):
 
     @api.model
     def _record(
-        self, records, event, review=None, rules=None, comment=None, on_behalf=None
+        self,
+        records,
+        event,
+        review=None,
+        rules=None,
+        comment=None,
+        on_behalf=None,
+        chatter=True,
     ):
-        """Write one log line per record (one INSERT batch), posted in the chatter."""
+        """Write one log line per record (one INSERT batch), posted in the
+        chatter unless ``chatter`` is false. ``review`` and ``comment`` may be
+        given per record, as dicts keyed by record id."""
         label = dict(EVENTS)[event]
         vals_list, bodies = [], {}
+        reviews, comments = review, comment
         for record in records:
+            review = reviews.get(record.id) if isinstance(reviews, dict) else reviews
+            comment = (
+                comments.get(record.id) if isinstance(comments, dict) else comments
+            )
             guarded = [
                 n for n in record._approval_guarded_fields if n in record._fields
             ]
@@ -118,7 +134,7 @@ class PsaApprovalLog(models.Model):
             if comment:
                 body += f": {comment}"
             bodies[record.id] = escape(body)
-        if hasattr(records, "_message_log_batch"):
+        if chatter and hasattr(records, "_message_log_batch"):
             # one batch of internal notes, not one message_post per record
             records._message_log_batch(bodies, author_id=self.env.user.partner_id.id)
         return self.sudo().create(vals_list)

@@ -25,8 +25,11 @@ class PsaApprovalMixin(models.AbstractModel):
     ``_approval_amount_field`` (default ``"amount"``)
         Field holding the amount compared with the rules' amount bands. Override
         ``_approval_amount()`` for anything more elaborate.
+    ``_approval_amount_unit`` (default ``"money"``)
+        What that amount measures: ``"money"``, ``"hours"``, ``"quantity"`` or
+        ``"percent"``. Only money is converted to the company currency.
     ``_approval_currency_field`` (default ``"currency_id"``)
-        Currency of that amount; converted to the company currency at
+        Currency of a money amount; converted to the company currency at
         ``_approval_date_field``.
     ``_approval_date_field`` (default ``"create_date"``)
         Date used for the currency conversion.
@@ -35,22 +38,47 @@ class PsaApprovalMixin(models.AbstractModel):
     ``_approval_guarded_fields`` (default ``[]``)
         Fields whose change after approval (or during it) sends the record back
         to draft, logged, so that nobody acts on something other than what was
-        approved.
+        approved. Dates are fine: the log stores them as ISO text.
+
+    The state contract, for a host that has a state machine of its own (an
+    invoice's ``action_post``, a booking's confirmation): the matrix gates one
+    transition of it instead of adding a parallel one.
+
+    ``_approval_state_field`` (default ``None``)
+        The host's own state field.
+    ``_approval_state_from``, ``_approval_state_to`` (default ``[]``)
+        The gated transition: a record leaving a ``from`` state (any state when
+        empty) for a ``to`` state must be approved. The host's button calls
+        ``_approval_gate()`` and proceeds with what it returns; a ``write`` that
+        takes the transition anyway is refused for records a rule holds.
+    ``_approval_cancel_state`` (default ``None``)
+        Entering it cancels the open reviews, logged, and the record is back
+        to draft for approval.
+
+    Deleting a record cancels its open reviews, logged.
 
     Hooks: ``_approval_amount()``, ``_on_approval_granted()`` (runs once, when
-    the last review is approved), ``_on_approval_rejected()``,
-    ``_on_emergency_release()`` (someone acted before approval, where a rule
-    allows it; the approval goes on as a post-event review).
+    the last review is approved; inside ``_approval_gate()`` the context key
+    ``psa_approval_gate`` is set, and the caller takes the transition),
+    ``_on_approval_rejected()``, ``_on_approval_reset()`` (a guarded change
+    sent the record back to draft), ``_on_emergency_release()`` (someone acted
+    before approval, where a rule allows it; the approval goes on as a
+    post-event review), ``_approval_gate_applies()``.
     """
 
     _name = "psa.approval.mixin"
     _description = "Approvable Record"
 
     _approval_amount_field = "amount"
+    _approval_amount_unit = "money"
     _approval_currency_field = "currency_id"
     _approval_date_field = "create_date"
     _approval_company_field = "company_id"
     _approval_guarded_fields = []
+    _approval_state_field = None
+    _approval_state_from = []
+    _approval_state_to = []
+    _approval_cancel_state = None
 
     approval_state = fields.Selection(
         APPROVAL_STATES,
@@ -133,6 +161,8 @@ class PsaApprovalMixin(models.AbstractModel):
         """The approval amount in company currency, converted at the record date."""
         self.ensure_one()
         amount = self._approval_amount()
+        if self._approval_amount_unit != "money":
+            return amount
         company = self._approval_company() or self.env.company
         currency = (
             self._fields.get(self._approval_currency_field)
@@ -153,6 +183,40 @@ class PsaApprovalMixin(models.AbstractModel):
 
     def _on_approval_rejected(self):
         """Called once when the record is rejected. Override to act on it."""
+
+    def _on_approval_reset(self):
+        """Called when a guarded change sends the records back to draft, just
+        before their state changes. Override to undo what the approval allowed
+        (e.g. a confirmation)."""
+
+    def _approval_gate_applies(self):
+        """The records of self whose gated transition goes through the matrix.
+        Override to exempt some (e.g. vendor bills on an invoice host)."""
+        return self
+
+    def _approval_needs_review(self):
+        """The records of self that a rule with steps holds (not auto-approved)."""
+        matches = (
+            self.env["psa.approval.rule"].sudo()._for_model(self._name)._matches(self)
+        )
+        return self.filtered(
+            lambda r: any(not rule.auto_approve for rule in matches[r])
+        )
+
+    def _approval_gate(self):
+        """Submit the records about to take the gated transition that still
+        need approval, and return those cleared to take it: approved already,
+        exempt (``_approval_gate_applies``), or auto-approved now, logged,
+        because no rule with steps holds them."""
+        applies = self._approval_gate_applies()
+        to_submit = applies.filtered(
+            lambda r: r.approval_state in ("draft", "rejected")
+        )
+        if to_submit:
+            to_submit.with_context(psa_approval_gate=True).action_request_approval()
+        return (self - applies) | applies.filtered(
+            lambda r: r.approval_state == "approved"
+        )
 
     # ---------------------------------------------------------------- actions
     def action_request_approval(self):
@@ -293,14 +357,74 @@ class PsaApprovalMixin(models.AbstractModel):
         review, principal = pairs[0]
         review._decide(decision, comment, principal)
 
+    def _approval_check_transition(self, vals):
+        """Refuse a write taking the gated transition for records a rule still
+        holds; records no rule holds are auto-approved on the way, logged."""
+        field = self._approval_state_field
+        if not field or vals.get(field) not in self._approval_state_to:
+            return
+        moving = self.filtered(
+            lambda r: (
+                r.approval_state != "approved"
+                and (
+                    not self._approval_state_from
+                    or r[field] in self._approval_state_from
+                )
+            )
+        )._approval_gate_applies()
+        if not moving:
+            return
+        # checked before anything is routed: a refusal leaves nothing behind
+        submittable = moving.filtered(
+            lambda r: r.approval_state in ("draft", "rejected")
+        )
+        blocked = (moving - submittable) | submittable._approval_needs_review()
+        if not blocked:
+            moving._approval_gate()
+            return
+        if blocked:
+            raise UserError(
+                _(
+                    "%(names)s needs an approval first: it is %(state)s.",
+                    names=", ".join(blocked.mapped("display_name")),
+                    state=", ".join(
+                        sorted(
+                            {
+                                dict(APPROVAL_STATES)[s].lower()
+                                for s in blocked.mapped("approval_state")
+                            }
+                        )
+                    ),
+                )
+            )
+
     def write(self, vals):
+        self._approval_check_transition(vals)
         guarded = set(self._approval_guarded_fields) & set(vals)
         touched = (
             self.filtered(lambda r: r.approval_state in ("pending", "approved"))
             if guarded
             else self.browse()
         )
+        cancel = self._approval_cancel_state
+        cancelled = (
+            self.filtered(lambda r: r.approval_state != "draft")
+            if cancel and vals.get(self._approval_state_field) == cancel
+            else self.browse()
+        )
         res = super().write(vals)
+        reviews = self.env["psa.approval.review"].sudo()
         if touched:
-            self.env["psa.approval.review"].sudo()._reset(touched, sorted(guarded))
+            reviews._reset(touched, sorted(guarded))
+        if cancelled:
+            reviews._cancel_open(cancelled, _("Cancelled"), back_to_draft=True)
         return res
+
+    def unlink(self):
+        """Deleting a record cancels its open reviews, logged."""
+        self.env["psa.approval.review"].sudo()._cancel_open(
+            self.filtered(lambda r: r.approval_state == "pending"),
+            _("Deleted"),
+            chatter=False,
+        )
+        return super().unlink()

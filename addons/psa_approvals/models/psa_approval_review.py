@@ -94,20 +94,9 @@ class PsaApprovalReview(models.Model):
         the same queries with 1 rule or 500. Records no rule covers, or covered
         only by auto-approving rules, are approved at once, logged.
         """
-        rules = (
-            self.env["psa.approval.rule"]
-            .sudo()
-            .search([("model_name", "=", records._name)])
-        )
+        rules = self.env["psa.approval.rule"].sudo()._for_model(records._name)
         matches = rules._matches(records)
-        previous = self.search(
-            [
-                ("res_model", "=", records._name),
-                ("res_id", "in", records.ids),
-                ("state", "in", ("waiting", "pending")),
-            ]
-        )
-        previous.write({"state": "cancelled"})
+        self._cancel_open(records, _("Submitted again"))
         now = fields.Datetime.now()
         user = self.env.user
         vals_list, auto = [], records.browse()
@@ -411,17 +400,47 @@ class PsaApprovalReview(models.Model):
         )
 
     @api.model
-    def _reset(self, records, fields_changed):
-        """Guarded fields changed after approval: back to draft, logged."""
-        open_reviews = self.search(
+    def _open_reviews(self, records):
+        return self.search(
             [
                 ("res_model", "=", records._name),
                 ("res_id", "in", records.ids),
                 ("state", "in", ("waiting", "pending")),
             ]
         )
+
+    @api.model
+    def _cancel_open(self, records, reason, back_to_draft=False, chatter=True):
+        """Cancel the open reviews of ``records``, one log line for each record
+        that had some; ``back_to_draft`` puts them back to draft too."""
+        open_reviews = self._open_reviews(records) if records else self.browse()
         open_reviews._close_activities()
         open_reviews.write({"state": "cancelled"})
+        concerned = records.browse(set(open_reviews.mapped("res_id")))
+        if back_to_draft:
+            records.sudo().write({"approval_state": "draft"})
+        if concerned:
+            self.env["psa.approval.log"]._record(
+                concerned,
+                "cancelled",
+                comment=_(
+                    "%(reason)s: open reviews cancelled (%(steps)s)",
+                    reason=reason,
+                    steps=", ".join(sorted(set(open_reviews.mapped("name")))),
+                ),
+                chatter=chatter,
+            )
+        return open_reviews
+
+    @api.model
+    def _reset(self, records, fields_changed):
+        """Guarded fields changed after submission: back to draft, logged."""
+        open_reviews = self._open_reviews(records)
+        open_reviews._close_activities()
+        open_reviews.write({"state": "cancelled"})
+        # first undo what the approval allowed: the host's constraints may
+        # hold only while the record is approved
+        records._on_approval_reset()
         records.sudo().write({"approval_state": "draft"})
         self.env["psa.approval.log"]._record(
             records,

@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -20,48 +19,46 @@ class PsaApprovalReview(models.Model):
     escalation_count = fields.Integer(readonly=True)
     date_last_reminder = fields.Datetime(readonly=True)
 
-    def _claim(self, where, params, limit=BATCH_SIZE):
-        # where is one of the fixed SQL conditions below, never user input
-        self.env.flush_all()  # the previous batch's writes must be visible
-        self.env.cr.execute(
-            "SELECT id FROM psa_approval_review WHERE state = 'pending' AND "
-            + where
-            + " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
-            [*params, limit],
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
-
-    def _commit_batch(self):
-        """Keep each batch's work even if a later batch fails; never inside tests."""
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
     @api.model
     def _cron_escalate(self, batch_size=BATCH_SIZE):
         """Add the escalation approvers to reviews past their deadline."""
-        while True:
-            now = fields.Datetime.now()
-            reviews = self._claim("date_deadline < %s", [now], batch_size)
-            if not reviews:
-                return
-            reviews._escalate(now)
-            self._commit_batch()
+        now = fields.Datetime.now()
+        batches = self.env["psa.batch"]._walk(
+            self._name,
+            [("state", "=", "pending"), ("date_deadline", "<", now)],
+            batch_size,
+        )
+        for reviews in batches:
+            reviews.with_env(self.env)._escalate(now)
 
     def _escalate(self, now):
-        """One batch: queries grow with the number of distinct steps, not reviews."""
-        by_step = {}
+        """One batch: queries grow with the number of distinct steps, not
+        reviews. Each escalation is one line of the audit log."""
+        groups = {}
         for review in self:
-            by_step.setdefault(review.step_id, self.browse())
-            by_step[review.step_id] |= review
-        for step, reviews in by_step.items():
-            hours = reviews[0].sla_hours_snapshot or 24
+            key = (review.step_id, review.sla_hours_snapshot, review.escalation_count)
+            groups.setdefault(key, self.browse())
+            groups[key] |= review
+        comments = {}
+        for (step, sla, count), reviews in groups.items():
+            for review in reviews:
+                added = step.escalation_user_ids - review.reviewer_ids
+                comments[review] = _(
+                    "%(step)s overdue since %(deadline)s: %(added)s",
+                    step=review.name,
+                    deadline=fields.Datetime.to_string(review.date_deadline),
+                    added=_("%s added as reviewers", ", ".join(added.mapped("name")))
+                    if added
+                    else _("no escalation approver set, new deadline only"),
+                )
             reviews.write(
                 {
                     "reviewer_ids": [(4, uid) for uid in step.escalation_user_ids.ids],
-                    "date_deadline": now + timedelta(hours=hours),
-                    "escalation_count": reviews[0].escalation_count + 1,
+                    "date_deadline": now + timedelta(hours=sla or 24),
+                    "escalation_count": count + 1,
                 }
             )
+        self._log_escalations(comments)
         # no e-mail per activity: the activity itself tells the new approvers
         self.with_context(mail_activity_quick_update=True)._schedule_activities()
         for res_model in set(self.mapped("res_model")):
@@ -83,20 +80,23 @@ class PsaApprovalReview(models.Model):
     @api.model
     def _cron_remind(self, batch_size=BATCH_SIZE):
         """Bring pending approval activities back to today for their reviewers."""
-        hours = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("psa_approvals.reminder_hours", 24)
+        hours = self.env["psa.batch"]._param("psa_approvals.reminder_hours", 24, int)
+        now = fields.Datetime.now()
+        due = now - timedelta(hours=hours)
+        activity_type = self.env.ref("psa_approvals.mail_activity_type_approval")
+        batches = self.env["psa.batch"]._walk(
+            self._name,
+            [
+                ("state", "=", "pending"),
+                "|",
+                ("date_last_reminder", "<", due),
+                "&",
+                ("date_last_reminder", "=", False),
+                ("date_pending", "<", due),
+            ],
+            batch_size,
         )
-        while True:
-            now = fields.Datetime.now()
-            due = now - timedelta(hours=hours)
-            reviews = self._claim(
-                "COALESCE(date_last_reminder, date_pending) < %s", [due], batch_size
-            )
-            if not reviews:
-                return
-            activity_type = self.env.ref("psa_approvals.mail_activity_type_approval")
+        for reviews in batches:
             activities = (
                 self.env["mail.activity"]
                 .sudo()
@@ -110,4 +110,25 @@ class PsaApprovalReview(models.Model):
             )
             activities.write({"date_deadline": fields.Date.context_today(self)})
             reviews.write({"date_last_reminder": now})
-            self._commit_batch()
+
+    def _log_escalations(self, comments):
+        """One ``escalated`` log line per review: one INSERT per model, or a few
+        where a record has parallel steps escalating together."""
+        log = self.env["psa.approval.log"]
+        rounds = {}
+        for review in self:
+            taken = rounds.setdefault(review.res_model, [])
+            for batch in taken:
+                if review.res_id not in batch:
+                    batch[review.res_id] = review
+                    break
+            else:
+                taken.append({review.res_id: review})
+        for res_model, batches in rounds.items():
+            for by_record in batches:
+                log._record(
+                    self.env[res_model].browse(list(by_record)),
+                    "escalated",
+                    review=by_record,
+                    comment={rid: comments[r] for rid, r in by_record.items()},
+                )

@@ -2,6 +2,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+AMOUNT_UNITS = [
+    ("money", "Amount (company currency)"),
+    ("hours", "Hours"),
+    ("quantity", "Quantity"),
+    ("percent", "Percent"),
+]
+
 
 class PsaApprovalRule(models.Model):
     """One line of the approval matrix: which records need which steps."""
@@ -29,18 +36,24 @@ class PsaApprovalRule(models.Model):
     company_id = fields.Many2one(
         "res.company", default=lambda self: self.env.company, index=True
     )
-    currency_id = fields.Many2one(
-        "res.currency", related="company_id.currency_id", string="Company Currency"
+    amount_unit = fields.Selection(
+        AMOUNT_UNITS,
+        string="Band Unit",
+        compute="_compute_amount_unit",
+        help="What the band measures, set by the model: money is compared in "
+        "company currency, hours, quantities and percentages as they are.",
     )
-    amount_min = fields.Monetary(
+    # bands are limits, not quantities: a sum or an average of them means nothing
+    amount_min = fields.Float(
         string="Minimum Amount",
-        currency_field="currency_id",
-        help="In company currency; the rule applies from this amount on.",
+        group_operator=False,
+        help="In the band unit (company currency for money); the rule applies "
+        "from this amount on.",
     )
-    amount_max = fields.Monetary(
+    amount_max = fields.Float(
         string="Maximum Amount",
-        currency_field="currency_id",
-        help="In company currency; 0 means no upper limit.",
+        group_operator=False,
+        help="In the band unit (company currency for money); 0 means no upper limit.",
     )
     auto_approve = fields.Boolean(
         help="Matching records are approved at once; the log says so.",
@@ -54,10 +67,23 @@ class PsaApprovalRule(models.Model):
     )
     step_ids = fields.One2many("psa.approval.rule.step", "rule_id", string="Steps")
 
+    @api.depends("model_name")
+    def _compute_amount_unit(self):
+        for rule in self:
+            model = self.env.get(rule.model_name) if rule.model_name else None
+            rule.amount_unit = (
+                model._approval_amount_unit if model is not None else "money"
+            )
+
     @api.model
     def _get_approval_model_names(self):
         """Models that may carry rules. Each consumer appends its model with super()."""
         return ["psa.approval.request"]
+
+    @api.model
+    def _for_model(self, model_name):
+        """The active rules of ``model_name``, in one query."""
+        return self.search([("model_name", "=", model_name)])
 
     @api.constrains("domain", "model_id")
     def _check_domain(self):

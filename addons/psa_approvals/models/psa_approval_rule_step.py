@@ -27,10 +27,8 @@ class PsaApprovalRuleStep(models.Model):
     )
     sla_hours = fields.Integer(
         string="SLA (hours)",
-        default=lambda self: int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("psa_approvals.default_sla_hours", 24)
+        default=lambda self: self.env["psa.batch"]._param(
+            "psa_approvals.default_sla_hours", 24, int
         ),
     )
     escalation_user_ids = fields.Many2many(

@@ -19,3 +19,6 @@ class ResConfigSettings(models.TransientModel):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "psa_approvals.psa_approval_rule_action"
         )
+
+    def action_open_approval_coverage(self):
+        return self.env["psa.approval.coverage"].action_open()

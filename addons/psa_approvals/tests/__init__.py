@@ -8,3 +8,4 @@ from . import test_approval_delegation
 from . import test_approval_concurrency
 from . import test_approval_emergency
 from . import test_approval_test_model
+from . import test_approval_contract

@@ -80,6 +80,29 @@ class PsaApprovalsCommon(PsaApprovalsFactory, TransactionCase):
             .create({"name": "Test request", "amount": amount, **vals})
         )
 
+    def _other_currency(self, rate):
+        """A currency other than the company's, worth ``rate`` of it since 2000."""
+        company = self.env.company
+        other = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", company.currency_id.id)], limit=1)
+        )
+        other.active = True
+        other.rate_ids.unlink()
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": other.id,
+                "rate": rate,
+                "company_id": company.id,
+                "name": "2000-01-01",
+            }
+        )
+        company.currency_id.rate_ids.filtered(
+            lambda r: r.company_id == company
+        ).unlink()
+        return other
+
     def _logs(self, record, event=None):
         domain = [("res_model", "=", record._name), ("res_id", "=", record.id)]
         if event:
@@ -96,17 +119,50 @@ class PsaApprovalTestModelMixin:
     def _load_test_document_model(cls):
         cls.loader = FakeModelLoader(cls.env, cls.__module__)
         cls.loader.backup_registry()
-        from .fake_models import PsaApprovalRule, PsaApprovalTestDocument
+        from .fake_models import (
+            PsaApprovalRule,
+            PsaApprovalTestDocument,
+            PsaApprovalTestEffort,
+        )
 
-        cls.loader.update_registry((PsaApprovalTestDocument, PsaApprovalRule))
+        cls.loader.update_registry(
+            (PsaApprovalTestDocument, PsaApprovalTestEffort, PsaApprovalRule)
+        )
         cls.addClassCleanup(cls.loader.restore_registry)
         cls.env["ir.model.access"].create(
-            {
-                "name": "test document: approval users",
-                "model_id": cls.env["ir.model"]._get_id("psa.approval.test.document"),
-                "group_id": cls.env.ref("psa_approvals.group_approval_user").id,
-                "perm_read": True,
-                "perm_write": True,
-                "perm_create": True,
-            }
+            [
+                {
+                    "name": f"{model}: approval users",
+                    "model_id": cls.env["ir.model"]._get_id(model),
+                    "group_id": cls.env.ref("psa_approvals.group_approval_user").id,
+                    "perm_read": True,
+                    "perm_write": True,
+                    "perm_create": True,
+                    "perm_unlink": True,
+                }
+                for model in ("psa.approval.test.document", "psa.approval.test.effort")
+            ]
+        )
+
+
+class PsaApprovalTestDocumentCommon(PsaApprovalTestModelMixin, PsaApprovalsCommon):
+    """The test document model loaded, with one rule: documents from 1,000 on
+    need approver_1."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_test_document_model()
+        cls._create_rule(
+            [{"user_ids": cls.approver_1}],
+            model="psa.approval.test.document",
+            name="Large documents",
+            amount_min=1000,
+        )
+
+    def _document(self, total):
+        return (
+            self.env["psa.approval.test.document"]
+            .with_user(self.requester)
+            .create({"name": f"Doc {total}", "total": total})
         )

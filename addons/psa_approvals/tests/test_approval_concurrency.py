@@ -13,7 +13,9 @@ class TestApprovalConcurrency(TransactionCase):
     """Two reviewers deciding at the same moment, on two real cursors.
 
     The scenario is committed (a second cursor cannot see a test's rolled-back
-    transaction); the test archives its rule and settles its request at the end.
+    transaction), so the test removes everything it committed at the end:
+    its users, rule, request, reviews and log lines, and it reactivates the
+    rules it archived, leaving the database as it found it.
     """
 
     def _env(self, cr, user=api.SUPERUSER_ID):
@@ -23,7 +25,9 @@ class TestApprovalConcurrency(TransactionCase):
         super().setUp()
         with self.registry.cursor() as cr:
             env = self._env(cr)
-            env["psa.approval.rule"].search([]).active = False
+            archived = env["psa.approval.rule"].search([])
+            archived.active = False
+            self.archived_rule_ids = archived.ids
             users = (
                 env["res.users"]
                 .with_context(no_reset_password=True)
@@ -55,12 +59,50 @@ class TestApprovalConcurrency(TransactionCase):
             )
             request.action_request_approval()
             self.request_id, self.rule_id = request.id, rule.id
-        self.addCleanup(self._archive)
+            self.user_ids = users.ids
+        self.addCleanup(self._remove_committed)
 
-    def _archive(self):
+    def _remove_committed(self):
         with self.registry.cursor() as cr:
             env = self._env(cr)
-            env["psa.approval.rule"].browse(self.rule_id).active = False
+            where = ("psa.approval.request", self.request_id)
+            # the log is append-only through the ORM: these are the test's own lines
+            cr.execute(
+                "DELETE FROM psa_approval_log WHERE res_model = %s AND res_id = %s",
+                where,
+            )
+            env["psa.approval.review"].search(
+                [("res_model", "=", where[0]), ("res_id", "=", where[1])]
+            ).unlink()
+            env["psa.approval.request"].browse(self.request_id).exists().unlink()
+            env["psa.approval.rule"].browse(self.rule_id).exists().unlink()
+            users = env["res.users"].browse(self.user_ids).exists()
+            partners = users.partner_id
+            users.unlink()
+            partners.unlink()
+            env["psa.approval.rule"].browse(self.archived_rule_ids).active = True
+
+    def test_cleanup_leaves_the_database_as_found(self):
+        """What the scenario commits is removed by the cleanup (run here, then
+        checked on another cursor; running it again at the end is harmless)."""
+        self._remove_committed()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            self.assertFalse(
+                env["res.users"]
+                .with_context(active_test=False)
+                .search([("login", "like", "psa_race_")])
+            )
+            self.assertFalse(
+                env["psa.approval.request"].browse(self.request_id).exists()
+            )
+            self.assertFalse(env["psa.approval.rule"].browse(self.rule_id).exists())
+            self.assertEqual(
+                env["psa.approval.rule"]
+                .browse(self.archived_rule_ids)
+                .mapped("active"),
+                [True] * len(self.archived_rule_ids),
+            )
 
     def _approve(self, cr, user):
         env = self._env(cr, user)

@@ -56,6 +56,27 @@ class TestApprovalCron(PsaApprovalsCommon):
             Review._cron_escalate()
         self.assertEqual(review.escalation_count, 1, "decided reviews stay put")
 
+    def test_each_escalation_is_one_line_of_the_audit_log(self):
+        request = self._pending_requests(1)
+        review = request.approval_review_ids
+        deadline = review.date_deadline
+        Review = self.env["psa.approval.review"]
+        later = fields.Datetime.now() + timedelta(hours=9)
+        with freeze_time(later):
+            Review._cron_escalate()
+            Review._cron_escalate()
+        logs = self._logs(request, "escalated")
+        self.assertEqual(len(logs), 1, "once per escalation, not per run")
+        self.assertEqual(logs.review_id, review)
+        self.assertIn(self.approver_2.name, logs.comment)
+        self.assertIn(fields.Datetime.to_string(deadline), logs.comment)
+        self.assertIn("Escalated", request.message_ids[0].body)
+        with freeze_time(later + timedelta(hours=9)):
+            Review._cron_escalate()
+        logs = self._logs(request, "escalated")
+        self.assertEqual(len(logs), 2, "overdue again: escalated again")
+        self.assertIn("new deadline only", logs[0].comment)
+
     def test_escalation_queries_do_not_grow_with_the_batch(self):
         Review = self.env["psa.approval.review"]
         self._pending_requests(3)

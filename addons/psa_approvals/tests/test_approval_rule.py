@@ -30,6 +30,17 @@ class TestApprovalRule(PsaApprovalsCommon):
         rule = self._create_rule([], auto_approve=True)
         self.assertTrue(rule.auto_approve)
 
+    def test_amount_bands_do_not_add_up_in_groups(self):
+        self._create_rule([{"user_ids": self.approver_1}], amount_min=1000)
+        self._create_rule([{"user_ids": self.approver_2}], amount_min=10000)
+        groups = self.env["psa.approval.rule"].read_group(
+            [], ["amount_min", "amount_max"], ["model_id"]
+        )
+        self.assertTrue(groups)
+        for group in groups:
+            self.assertNotIn("amount_min", group)
+            self.assertNotIn("amount_max", group)
+
     def test_invalid_field_path_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "Approver Field"):
             self._create_rule([{"user_field_path": "partner_id.nope"}])
@@ -47,25 +58,7 @@ class TestApprovalRule(PsaApprovalsCommon):
         self.assertEqual(request.approval_review_ids.reviewer_ids, self.approver_3)
 
     def test_amount_band_compares_in_company_currency(self):
-        company = self.env.company
-        other = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("id", "!=", company.currency_id.id)], limit=1)
-        )
-        other.active = True
-        other.rate_ids.unlink()
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": other.id,
-                "rate": 4.0,
-                "company_id": company.id,
-                "name": "2000-01-01",
-            }
-        )
-        company.currency_id.rate_ids.filtered(
-            lambda r: r.company_id == company
-        ).unlink()
+        other = self._other_currency(4.0)
         self._create_rule([{"user_ids": self.approver_1}], amount_min=1000)
         # 2,000 in a currency worth a quarter of the company's: 500, under the band
         cheap = self._create_request(amount=2000, currency_id=other.id)

@@ -1,29 +1,11 @@
 from odoo.exceptions import ValidationError
 
-from .common import PsaApprovalsCommon, PsaApprovalTestModelMixin
+from .common import PsaApprovalTestDocumentCommon
 
 
-class TestApprovalOnAnotherHost(PsaApprovalTestModelMixin, PsaApprovalsCommon):
+class TestApprovalOnAnotherHost(PsaApprovalTestDocumentCommon):
     """The mixin on a host that is not psa.approval.request: other amount and
     currency fields, its own guarded fields and hooks."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._load_test_document_model()
-        cls._create_rule(
-            [{"user_ids": cls.approver_1}],
-            model="psa.approval.test.document",
-            name="Large documents",
-            amount_min=1000,
-        )
-
-    def _document(self, total):
-        return (
-            self.env["psa.approval.test.document"]
-            .with_user(self.requester)
-            .create({"name": f"Doc {total}", "total": total})
-        )
 
     def test_amount_band_reads_the_hosts_amount_field(self):
         small, large = self._document(10), self._document(5000)

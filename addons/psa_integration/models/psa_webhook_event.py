@@ -98,6 +98,8 @@ class PsaWebhookEvent(models.Model):
                 {
                     "event_name": event_name,
                     "endpoint_id": endpoint.id,
+                    # given, not recomputed: else an UPDATE follows the INSERT
+                    "company_id": endpoint.company_id.id,
                     "res_model": record._name,
                     "res_id": record.id,
                     "payload": json.dumps(body, sort_keys=True, default=str),
@@ -158,11 +160,7 @@ class PsaWebhookEvent(models.Model):
     @api.model
     def _cron_purge(self, batch_size=5000):
         """Delete delivered events older than the retention, in batches."""
-        days = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("psa_integration.retention_days", 30)
-        )
+        days = self.env["psa.batch"]._param("psa_integration.retention_days", 30, int)
         limit = fields.Datetime.now() - timedelta(days=max(days, 1))
         while True:
             old = self.search(

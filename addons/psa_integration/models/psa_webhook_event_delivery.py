@@ -1,5 +1,4 @@
 import logging
-import threading
 import time
 from datetime import timedelta
 
@@ -69,7 +68,7 @@ class PsaWebhookEventDelivery(models.Model):
 
     def _end_transaction(self, rollback=False):
         """Commit (or roll back) between phases; tests keep their one transaction."""
-        if getattr(threading.current_thread(), "testing", False):
+        if self.env["psa.batch"]._is_testing():
             return
         if rollback:
             self.env.cr.rollback()

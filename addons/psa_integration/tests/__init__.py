@@ -1,4 +1,5 @@
 from . import (
+    test_demo,
     test_tour,
     test_webhook_concurrency,
     test_webhook_delivery,

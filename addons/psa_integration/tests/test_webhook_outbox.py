@@ -56,7 +56,8 @@ class TestWebhookOutbox(PsaWebhookFactory, TransactionCase):
         self.assertFalse(self._events())
 
     def test_enqueue_is_one_insert_whatever_the_number_of_records(self):
-        """One read and one INSERT for the whole selection, whatever its size."""
+        """One read and one INSERT for the whole selection, whatever its size,
+        and no UPDATE of the events just inserted."""
         requests = self.env["psa.approval.request"].create(
             [{"name": f"R{i}", "amount": i} for i in range(20)]
         )
@@ -76,6 +77,13 @@ class TestWebhookOutbox(PsaWebhookFactory, TransactionCase):
                 ]
                 self.assertEqual(len(inserts), 1, inserts)
                 self.assertIn('"psa_webhook_event"', inserts[0])
+                rewrites = [
+                    q
+                    for q in queries
+                    if q.lstrip().upper().startswith("UPDATE")
+                    and '"psa_webhook_event"' in q
+                ]
+                self.assertEqual(rewrites, [], "the event is written once")
                 queries.clear()  # only the INSERT is asserted, not every query
         self.assertEqual(counts[0], counts[1], "the same queries for 1 or 20 records")
         self.assertLessEqual(counts[1], 12, counts)

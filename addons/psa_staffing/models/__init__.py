@@ -1,5 +1,4 @@
 from . import psa_staffing_capacity
-from . import psa_staffing_period_mixin
 from . import psa_allocation_leave_conflict
 from . import psa_allocation
 from . import psa_staffing_request_skill

@@ -20,19 +20,24 @@ class PsaAllocation(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "psa.approval.mixin",
-        "psa.staffing.period.mixin",
         "psa.allocation.leave.conflict",
     ]
     _description = "Staffing Allocation"
     _order = "date_start desc, id desc"
 
     _approval_amount_field = "hours"
+    _approval_amount_unit = "hours"
     _approval_guarded_fields = [
         "employee_id",
         "hours",
         "percent",
         "allocation_type",
+        "date_start",
+        "date_end",
     ]
+    _approval_state_field = "booking_state"
+    _approval_state_from = ["provisional"]
+    _approval_state_to = ["confirmed"]
 
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, tracking=True
@@ -280,69 +285,34 @@ class PsaAllocation(models.Model):
                     )
                 )
 
-    def write(self, vals):
-        """A change that resets the approval of a confirmed booking sends it
-        back to provisional in the same write: it is confirmed again against
-        the new load."""
-        changed = set(self._approval_guarded_fields + self._approval_period_fields)
-        approved = (
-            self.filtered(
-                lambda a: (
-                    a.booking_state == "confirmed" and a.approval_state == "approved"
-                )
-            )
-            if changed & set(vals) and vals.get("booking_state") != "confirmed"
-            else self.browse()
-        )
-        if not approved:
-            return super().write(vals)
-        others = self - approved
-        if others:
-            super(PsaAllocation, others).write(vals)
-        res = super(PsaAllocation, approved).write(
-            dict(vals, booking_state="provisional")
-        )
-        for allocation in approved:
+    def _on_approval_reset(self):
+        """A confirmed booking changed after approval is provisional again: it
+        is confirmed again against the new load."""
+        confirmed = self.filtered(lambda a: a.booking_state == "confirmed")
+        confirmed.write({"booking_state": "provisional"})
+        for allocation in confirmed:
             allocation.message_post(
                 body=_("Changed after approval: back to provisional.")
             )
-        return res
 
-    def unlink(self):
-        """Cancel the reviews still open on released bookings."""
-        reviews = (
-            self.env["psa.approval.review"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("state", "in", ("waiting", "pending")),
-                ]
-            )
-        )
-        reviews._close_activities()
-        reviews.write({"state": "cancelled"})
-        return super().unlink()
+    def _approval_gate_applies(self):
+        """Only a booking taking the employee above the load threshold of
+        Settings needs an approval to be confirmed."""
+        threshold = self._approval_load_threshold()
+        return self.filtered(lambda a: a.load_percent > threshold)
 
     @api.model
     def _approval_load_threshold(self):
         """Load (%) above which confirming a booking needs an approval."""
-        return float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("psa_staffing.approval_load_percent", 85)
-        )
+        return self.env["psa.batch"]._param("psa_staffing.approval_load_percent", 85.0)
 
     def action_confirm(self):
         """Confirm provisional bookings; above the load threshold, through the
         matrix; above 100%, refused unless already approved."""
-        threshold = self._approval_load_threshold()
         provisional = self.filtered(lambda a: a.booking_state == "provisional")
-        direct = provisional.filtered(
-            lambda a: a.approval_state == "approved" or a.load_percent <= threshold
+        overloaded = provisional.filtered(
+            lambda a: a.approval_state != "approved" and a.load_percent > 100
         )
-        overloaded = (provisional - direct).filtered(lambda a: a.load_percent > 100)
         if overloaded:
             raise UserError(
                 _(
@@ -354,12 +324,7 @@ class PsaAllocation(models.Model):
                     ),
                 )
             )
-        direct.write({"booking_state": "confirmed"})
-        to_approve = (provisional - direct).filtered(
-            lambda a: a.approval_state in ("draft", "rejected")
-        )
-        if to_approve:
-            to_approve.action_request_approval()
+        provisional._approval_gate().write({"booking_state": "confirmed"})
         return True
 
     def action_set_provisional(self):
@@ -368,7 +333,10 @@ class PsaAllocation(models.Model):
         return True
 
     def _on_approval_granted(self):
-        """An approved booking is confirmed, whatever the load."""
+        """An approved booking is confirmed, whatever the load (inside
+        ``_approval_gate()``, the confirmation is its caller's)."""
+        if self.env.context.get("psa_approval_gate"):
+            return
         # sudo: the approver decides the booking without managing the project
         self.sudo().write({"booking_state": "confirmed"})
         for allocation in self.sudo():

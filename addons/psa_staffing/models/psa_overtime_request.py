@@ -12,7 +12,7 @@ class PsaOvertimeRequest(models.Model):
     _order = "date desc, id desc"
 
     _approval_amount_field = "hours"
-    _approval_currency_field = False
+    _approval_amount_unit = "hours"
     _approval_guarded_fields = ["employee_id", "date", "hours"]
     _approval_inject_form = True
 

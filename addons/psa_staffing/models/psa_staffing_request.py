@@ -23,13 +23,17 @@ class PsaStaffingRequest(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "psa.approval.mixin",
-        "psa.staffing.period.mixin",
     ]
     _description = "Staffing Request"
     _order = "priority desc, date_start, id desc"
 
     _approval_amount_field = "hours"
-    _approval_guarded_fields = ["hours", "job_id"]
+    _approval_amount_unit = "hours"
+    _approval_guarded_fields = ["hours", "job_id", "date_start", "date_end"]
+    _approval_state_field = "state"
+    _approval_state_from = ["draft"]
+    _approval_state_to = ["open"]
+    _approval_cancel_state = "cancelled"
 
     name = fields.Char(required=True, tracking=True)
     project_id = fields.Many2one("project.project", index=True, tracking=True)
@@ -137,34 +141,15 @@ class PsaStaffingRequest(models.Model):
                     )
                 )
 
-    def write(self, vals):
-        """A change that resets the approval of an open request sends it back
-        to draft in the same write: it is opened again through the matrix."""
-        changed = set(self._approval_guarded_fields + self._approval_period_fields)
-        reopened = (
-            self.filtered(
-                lambda r: r.state == "open" and r.approval_state == "approved"
-            )
-            if changed & set(vals) and "state" not in vals
-            else self.browse()
-        )
-        if not reopened:
-            return super().write(vals)
-        others = self - reopened
-        if others:
-            super(PsaStaffingRequest, others).write(vals)
-        return super(PsaStaffingRequest, reopened).write(dict(vals, state="draft"))
+    def _on_approval_reset(self):
+        """An open request changed after approval is a draft again: it is
+        opened again through the matrix."""
+        self.filtered(lambda r: r.state == "open").write({"state": "draft"})
 
     def action_open(self):
         """Open the request for staffing, through the matrix unless approved."""
         drafts = self.filtered(lambda r: r.state == "draft")
-        approved = drafts.filtered(lambda r: r.approval_state == "approved")
-        approved.write({"state": "open"})
-        to_submit = (drafts - approved).filtered(
-            lambda r: r.approval_state in ("draft", "rejected")
-        )
-        if to_submit:
-            to_submit.action_request_approval()
+        drafts._approval_gate().write({"state": "open"})
         return True
 
     def action_cancel(self):
@@ -181,7 +166,10 @@ class PsaStaffingRequest(models.Model):
         return True
 
     def _on_approval_granted(self):
-        """An approved request opens for staffing."""
+        """An approved request opens for staffing (inside ``_approval_gate()``,
+        its caller opens it)."""
+        if self.env.context.get("psa_approval_gate"):
+            return
         # sudo: the approver decides without managing the project
         self.sudo().filtered(lambda r: r.state == "draft").write({"state": "open"})
 

@@ -135,10 +135,10 @@ class PsaStaffingUtilization(models.Model):
         date_to = today + relativedelta(months=CRON_MONTHS_AHEAD, day=31)
         companies = self.env["res.company"].sudo().search([])
         employees = self._reported_employees(companies)
-        watch = self.env["psa.staffing.watch"]
+        batch_helper = self.env["psa.batch"]
         for batch in split_every(batch_size, employees.ids, employees.browse):
             self._refresh(date_from, date_to, companies, batch)
-            watch._commit_batch()
+            batch_helper._commit_batch()
         self.env.cr.execute(
             "DELETE FROM psa_staffing_utilization"
             " WHERE date >= %s AND date <= %s AND company_id IN %s"

@@ -1,10 +1,8 @@
 import logging
-import threading
 from contextlib import contextmanager
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
 
 BATCH_SIZE = 500
 
@@ -64,7 +62,7 @@ class PsaStaffingWatch(models.AbstractModel):
             except Exception as error:
                 _logger.exception("Staffing watch: the check %s failed", name)
                 errors.append(error)
-            self._commit_batch()
+            self.env["psa.batch"]._commit_batch()
         if errors:
             raise errors[0]
 
@@ -73,7 +71,7 @@ class PsaStaffingWatch(models.AbstractModel):
         """Undo a failed check's unfinished batch: roll back (its finished
         batches are committed), or, inside tests, which never commit, return
         to a savepoint."""
-        if getattr(threading.current_thread(), "testing", False):
+        if self.env["psa.batch"]._is_testing():
             with self.env.cr.savepoint():
                 yield
             return
@@ -90,38 +88,6 @@ class PsaStaffingWatch(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
-    def _claim(self, model_name, domain, after_id, batch_size):
-        """The next ``batch_size`` records of ``domain`` with an id above
-        ``after_id``, locked for this transaction; rows locked by another
-        worker are skipped (they are its work)."""
-        self.env.flush_all()  # the previous batch's writes must be visible
-        model = self.env[model_name].sudo().with_context(active_test=False)
-        query = model._search(
-            [*domain, ("id", ">", after_id)], order="id", limit=batch_size
-        )
-        self.env.cr.execute(
-            SQL(
-                "%s FOR UPDATE OF %s SKIP LOCKED",
-                query.select(),
-                SQL.identifier(model._table),
-            )
-        )
-        return model.browse([row[0] for row in self.env.cr.fetchall()])
-
-    @api.model
-    def _walk(self, model_name, domain, batch_size):
-        """Yield claimed batches of ``domain`` in id order, committing after
-        each batch has been processed."""
-        after_id = 0
-        while True:
-            batch = self._claim(model_name, domain, after_id, batch_size)
-            if not batch:
-                return
-            after_id = max(batch.ids)
-            yield batch
-            self._commit_batch()
-
-    @api.model
     def _with_open_exception(self, kind, res_model="psa.allocation"):
         """Ids of the ``res_model`` records with an open exception of ``kind``."""
         rows = self.env["psa.exception"].search_read(
@@ -135,19 +101,14 @@ class PsaStaffingWatch(models.AbstractModel):
         return [row["res_id"] for row in rows]
 
     @api.model
-    def _commit_batch(self):
-        """Keep each batch's work even if a later batch fails; never in tests."""
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+    def _walk(self, model_name, domain, batch_size):
+        """Claimed batches of ``domain``, committed one by one (psa.batch)."""
+        return self.env["psa.batch"]._walk(model_name, domain, batch_size)
 
     @api.model
     def _watch_param(self, key, default):
         """A numeric setting of the watch (``psa_staffing.<key>``)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(f"psa_staffing.{key}")
-        try:
-            return float(value) if value not in (None, False, "") else default
-        except ValueError:
-            return default
+        return self.env["psa.batch"]._param(f"psa_staffing.{key}", default)
 
     @api.model
     def _today(self):

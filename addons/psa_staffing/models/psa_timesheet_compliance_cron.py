@@ -118,19 +118,16 @@ class PsaTimesheetCompliance(models.Model):
     def _compliance_settings(self):
         """Window (working days), escalation (missing days) and tolerance
         (hours per day), from Settings."""
-        params = self.env["ir.config_parameter"].sudo()
-
-        def number(key, default, cast):
-            try:
-                return max(cast(params.get_param(key, default)), 0)
-            except (TypeError, ValueError):
-                return default
-
+        param = self.env["psa.batch"]._param
         return {
-            "window": number("psa_staffing.compliance_window_days", 5, int) or 5,
-            "escalation": number("psa_staffing.compliance_escalation_days", 3, int)
+            "window": max(param("psa_staffing.compliance_window_days", 5, int), 0) or 5,
+            "escalation": max(
+                param("psa_staffing.compliance_escalation_days", 3, int), 0
+            )
             or 3,
-            "tolerance": number("psa_staffing.compliance_tolerance_hours", 0.5, float),
+            "tolerance": max(
+                param("psa_staffing.compliance_tolerance_hours", 0.5, float), 0
+            ),
         }
 
     @api.model
@@ -150,7 +147,7 @@ class PsaTimesheetCompliance(models.Model):
                 continue
             self._check_employees(employee_ids, today, settings, cache)
             self._mark_checked(employee_ids, today)
-            self.env["psa.staffing.watch"]._commit_batch()
+            self.env["psa.batch"]._commit_batch()
             after = employee_ids[-1]
 
     @api.model

@@ -20,3 +20,4 @@ from . import test_tour_capacity_board
 from . import test_utilization
 from . import test_timesheet_compliance
 from . import test_timesheet_compliance_batch
+from . import test_shipped_policies

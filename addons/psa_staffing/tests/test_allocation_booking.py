@@ -55,9 +55,17 @@ class TestAllocationBooking(PsaStaffingCommon):
         self.assertEqual(second.booking_state, "confirmed")
 
     def test_confirmed_write_above_threshold_is_refused(self):
+        self._create_rule(steps=[{"user_ids": self.approver}])
         allocation = self._allocate(hours=self._hours_for_load(90))
-        with self.assertRaisesRegex(ValidationError, "Booking"):
+        with self.assertRaisesRegex(UserError, "needs an approval first"):
             allocation.write({"booking_state": "confirmed"})
+        self.assertEqual(
+            (allocation.booking_state, allocation.approval_state),
+            ("provisional", "draft"),
+            "nothing half-written",
+        )
+        with self.assertRaisesRegex(ValidationError, "Booking"):
+            self._allocate(hours=self._hours_for_load(10), booking_state="confirmed")
         allocation.write({"hours": self._hours_for_load(50)})
         allocation.write({"booking_state": "confirmed"})
         with self.assertRaisesRegex(ValidationError, "Booking"):

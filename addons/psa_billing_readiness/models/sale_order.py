@@ -1,0 +1,249 @@
+from datetime import timedelta
+
+from odoo import _, fields, models
+
+BATCH_PARAM = "psa_billing_readiness.batch_size"
+EXCEPTION_DAYS_PARAM = "psa_billing_readiness.blocker_exception_days"
+
+READINESS = [
+    ("ready", "Ready to Bill"),
+    ("blocked", "Blocked"),
+    ("invoiced", "Invoiced"),
+    ("nothing", "Nothing to Bill"),
+]
+
+
+class SaleOrder(models.Model):
+    """One billing verdict per confirmed order, with its blockers in words
+    and counted per kind; recomputed by the server action "Check billing
+    readiness", nightly, and when time is validated or a milestone signed off."""
+
+    _inherit = "sale.order"
+
+    psa_readiness = fields.Selection(
+        READINESS, string="Billing Readiness", readonly=True, copy=False, index=True
+    )
+    psa_blockers = fields.Text(string="Billing Blockers", readonly=True, copy=False)
+    psa_blocked_hours = fields.Float(
+        string="Hours Not Validated", readonly=True, copy=False
+    )
+    psa_blocked_milestones = fields.Integer(
+        string="Milestones Not Signed Off", readonly=True, copy=False
+    )
+    psa_blocked_expenses = fields.Integer(
+        string="Expenses Not Approved", readonly=True, copy=False
+    )
+    psa_blocked_changes = fields.Integer(
+        string="Open Change Requests", readonly=True, copy=False
+    )
+    psa_change_request_ids = fields.One2many(
+        "psa.change.request", "sale_order_id", string="Change Requests"
+    )
+    psa_change_request_count = fields.Integer(
+        compute="_compute_psa_change_request_count"
+    )
+    psa_blocked_approvals = fields.Integer(
+        string="Approvals Pending", readonly=True, copy=False
+    )
+    psa_blocked_customer = fields.Integer(
+        string="Customer Data Missing", readonly=True, copy=False
+    )
+    psa_unbilled_from = fields.Date(
+        string="Unbilled Work From",
+        readonly=True,
+        copy=False,
+        help="The oldest day of billable time not invoiced yet: the start of "
+        "the billing period.",
+    )
+    psa_cost = fields.Monetary(
+        string="Cost to Date",
+        readonly=True,
+        copy=False,
+        help="Cost of the time logged and the approved expenses, at the last "
+        "readiness check.",
+    )
+    psa_margin_at_risk = fields.Boolean(
+        string="Margin at Risk",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Cost to date is ahead of the order's untaxed value by more than "
+        "the Settings margin.",
+    )
+    psa_readiness_checked_on = fields.Datetime(
+        string="Readiness Checked On", readonly=True, copy=False
+    )
+    psa_blocked_since = fields.Datetime(readonly=True, copy=False)
+    psa_ready_since = fields.Datetime(readonly=True, copy=False)
+
+    def _compute_psa_change_request_count(self):
+        # sudo: a count, shown to salespeople who may not read the requests
+        counts = dict(
+            self.env["psa.change.request"]
+            .sudo()
+            ._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.psa_change_request_count = counts.get(order, 0)
+
+    def action_psa_view_change_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_billing_readiness.psa_change_request_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {
+            "default_sale_order_id": self.id,
+            "default_project_id": self.order_line.project_id[:1].id,
+        }
+        return action
+
+    def action_psa_check_readiness(self):
+        """Server action "Check billing readiness" (list and form)."""
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        self.env["psa.billing.readiness"]._check(self)
+        self._psa_sync_blocker_exceptions()
+        counts = {
+            label: len(self.filtered(lambda o, key=key: o.psa_readiness == key))
+            for key, label in READINESS
+        }
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Billing readiness checked"),
+                "message": ", ".join(
+                    f"{label}: {n}" for label, n in counts.items() if n
+                )
+                or _("No confirmed order selected."),
+                "type": "info",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _psa_refresh_readiness(self):
+        """Recheck the orders of self that have a verdict already, after a
+        change that may lift or add a blocker (validation, sign-off)."""
+        checked = self.sudo().filtered("psa_readiness")
+        if checked:
+            self.env["psa.billing.readiness"]._check(checked)
+            checked._psa_sync_blocker_exceptions()
+
+    def _cron_check_billing_readiness(self):
+        """Nightly: every confirmed order, in claimed batches committed one by
+        one; running twice, or on two workers at once, gives the same result."""
+        batch = self.env["psa.batch"]
+        size = batch._param(BATCH_PARAM, 500, int)
+        for orders in batch._walk("sale.order", [("state", "=", "sale")], size):
+            self.env["psa.billing.readiness"]._check(orders)
+            orders._psa_sync_blocker_exceptions()
+
+    def _psa_sync_margin_exceptions(self):
+        """Margin at risk opens an exception for the project manager (finance
+        follows it); it closes when the order recovers."""
+        orders = self.sudo()
+        exceptions = self.env["psa.exception"]
+        exceptions._close_exceptions(
+            orders.filtered(lambda o: not o.psa_margin_at_risk),
+            "margin_at_risk",
+            _("The order's margin recovered."),
+        )
+        at_risk = orders.filtered("psa_margin_at_risk")
+        if not at_risk:
+            return
+        opened = exceptions._open_exceptions(
+            at_risk,
+            "margin_at_risk",
+            lambda o: _(
+                "%(order)s: cost to date %(cost)s is ahead of its value %(value)s",
+                order=o.name,
+                cost=round(o.psa_cost, 2),
+                value=round(o.amount_untaxed, 2),
+            ),
+            owner=lambda o: o.order_line.project_id.user_id[:1] or o.user_id,
+        )
+        finance = self.env.ref("account.group_account_manager").users
+        if finance:
+            opened.message_subscribe(partner_ids=finance.partner_id.ids)
+
+    def _psa_sync_blocker_exceptions(self):
+        """Blocked for more than N days (Settings): an exception in the shared
+        queue for the project manager; closed once the order is no longer
+        blocked."""
+        days = self.env["psa.batch"]._param(EXCEPTION_DAYS_PARAM, 5, int)
+        limit = fields.Datetime.now() - timedelta(days=days)
+        orders = self.sudo()
+        overdue = orders.filtered(
+            lambda o: (
+                o.psa_readiness == "blocked"
+                and o.psa_blocked_since
+                and o.psa_blocked_since <= limit
+            )
+        )
+        self._psa_sync_margin_exceptions()
+        exceptions = self.env["psa.exception"]
+        exceptions._close_exceptions(
+            orders.filtered(lambda o: o.psa_readiness != "blocked"),
+            "billing_blocker",
+            _("The order is no longer blocked for billing."),
+        )
+        if overdue:
+            exceptions._open_exceptions(
+                overdue,
+                "billing_blocker",
+                lambda o: _(
+                    "%(order)s cannot be billed: %(blockers)s",
+                    order=o.name,
+                    blockers=(o.psa_blockers or "").replace("\n", "; "),
+                ),
+                owner=lambda o: o.order_line.project_id.user_id[:1] or o.user_id,
+            )
+
+    def action_psa_view_blocker(self):
+        """Open the records behind one kind of blocker (context psa_blocker)."""
+        self.ensure_one()
+        kind = self.env.context.get("psa_blocker")
+        if kind == "time":
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "psa_billing_readiness.account_analytic_line_action_validation"
+            )
+            action["domain"] = [
+                ("order_id", "=", self.id),
+                ("psa_validated", "=", False),
+                ("timesheet_invoice_id", "=", False),
+            ]
+            action["context"] = {"search_default_groupby_employee": 1}
+            return action
+        if kind == "milestone":
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "psa_billing_readiness.project_milestone_action_to_signoff"
+            )
+            action["domain"] = [
+                ("sale_line_id.order_id", "=", self.id),
+                ("is_reached", "=", True),
+                ("psa_signed_off", "=", False),
+            ]
+            return action
+        if kind == "change":
+            return self.action_psa_view_change_requests()
+        if kind == "expense":
+            return {
+                "type": "ir.actions.act_window",
+                "name": _("Expenses Not Approved"),
+                "res_model": "hr.expense",
+                "view_mode": "tree,form",
+                "domain": [
+                    ("sale_order_id", "=", self.id),
+                    ("state", "in", ("draft", "reported", "submitted")),
+                ],
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Customer"),
+            "res_model": "res.partner",
+            "res_id": self.partner_invoice_id.id,
+            "view_mode": "form",
+        }

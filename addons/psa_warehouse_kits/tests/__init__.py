@@ -1,0 +1,6 @@
+from . import test_kit_template
+from . import test_kit_request
+from . import test_kit_security
+from . import test_kit_stock
+from . import test_kit_performance
+from . import test_kit_loan
