@@ -31,6 +31,7 @@
         "views/res_config_settings_views.xml",
         "views/psa_warehouse_kits_menus.xml",
     ],
+    "demo": ["demo/psa_warehouse_kits_demo.xml"],
     "installable": True,
     "application": True,
 }
