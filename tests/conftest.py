@@ -1,16 +1,22 @@
 """pytest-odoo settings shared by the cross-module tests, tours and benchmarks."""
 
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from odoo.tests.common import BaseCase, HttpCase
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import psa_browser  # noqa: E402  (tools/ is not a package)
 
 
 def pytest_configure(config):
     """Mark the thread as testing, as Odoo's own test loader does, so that
     code committing per batch (scheduled actions) leaves tests' data alone."""
     threading.current_thread().testing = True
+    psa_browser.install()
 
 
 def pytest_collection_modifyitems(items):

@@ -6,13 +6,16 @@ registry's own assertion report afterwards.
 
 It also makes one policy change: a browser test (``HttpCase``) that skips,
 for instance because Chromium is missing, is reported as a failure. A tour
-that did not run has proven nothing.
+that did not run has proven nothing. Browsers start through
+``psa_browser``'s patient subclass (a longer start, one retry, no leftovers).
 
 Usage: python tools/odoo_test_runner.py RESULT.json -- <odoo server options>
 """
 
 import json
 import sys
+
+import psa_browser
 
 
 def _fail_skipped_browser_tests():
@@ -44,6 +47,7 @@ def main(argv):
     from odoo.tools import config
 
     _fail_skipped_browser_tests()
+    psa_browser.install()
     try:
         odoo.cli.server.main(odoo_args)
         rc = 0

@@ -22,6 +22,7 @@ import time
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 
+import psa_processes
 import psa_setup
 from psa_setup import ROOT, SetupError
 
@@ -70,6 +71,26 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def run_child(cmd, **kwargs):
+    """Run a step's command; then stop whatever it left running (browsers, servers)."""
+    try:
+        return subprocess.run(cmd, check=False, **kwargs)
+    finally:
+        stop_leftovers()
+
+
+def stop_leftovers():
+    left = psa_processes.stop_leftovers()
+    if left:
+        print(f"stopped {len(left)} process(es) left running: {', '.join(left)}")
+
+
+def warm_browser(tally):
+    """Start Chromium once before the browser tests, so its files are in memory."""
+    with tally.phase("browser warm-up"):
+        run_child([sys.executable, str(ROOT / "tools" / "psa_browser.py")], cwd=ROOT)
+
+
 def setup(tally, browser):
     with tally.phase("setup"):
         print("odoo:", psa_setup.ensure_odoo())
@@ -93,7 +114,7 @@ def lint(tally):
         )
     with tally.phase("lint"):
         for name, cmd in checks:
-            done = subprocess.run([sys.executable, "-m", *cmd], cwd=ROOT, check=False)
+            done = run_child([sys.executable, "-m", *cmd], cwd=ROOT)
             print(f"{name}: {'ok' if done.returncode == 0 else 'FAILED'}", flush=True)
             tally.add(
                 passed=int(done.returncode == 0), failed=int(done.returncode != 0)
@@ -148,7 +169,7 @@ def run_odoo_tests(tally, db, addons):
         "--",
     ]
     with tally.phase(f"odoo tests ({', '.join(addons)})"):
-        done = subprocess.run(runner + cmd[3:], cwd=ROOT, check=False)
+        done = run_child(runner + cmd[3:], cwd=ROOT)
         counts = (
             json.loads(result_file.read_text())
             if result_file.exists()
@@ -188,9 +209,7 @@ def run_pytest(tally, db):
         *shlex.split(os.environ.get("PYTEST_ARGS", "")),
     ]
     with tally.phase("pytest tests/"):
-        done = subprocess.run(
-            cmd, cwd=ROOT, env=dict(os.environ, PSA_TEST_DATABASE=db), check=False
-        )
+        done = run_child(cmd, cwd=ROOT, env=dict(os.environ, PSA_TEST_DATABASE=db))
         if not report.exists():
             tally.add(failed=1)
             print(f"pytest exited with {done.returncode} without a report")
@@ -247,6 +266,7 @@ def cmd_test(tally):
     with tally.phase(f"clone {template} to {db}"):
         dbs.clone(template, db)
     try:
+        warm_browser(tally)
         if addons:
             run_odoo_tests(tally, db, addons)
         if not os.environ.get("ADDONS"):
@@ -336,6 +356,7 @@ def main(argv):
         print(__doc__)
         return 2
     tally = Tally()
+    psa_processes.guard()
     try:
         return COMMANDS[argv[0]](tally)
     except SetupError as err:
@@ -343,6 +364,14 @@ def main(argv):
         tally.add(failed=1)
         tally.close()
         return 2
+    except (KeyboardInterrupt, SystemExit) as stop:
+        code = 130 if isinstance(stop, KeyboardInterrupt) else stop.code
+        print(f"\nstopped ({type(stop).__name__} {code})", file=sys.stderr, flush=True)
+        tally.add(failed=1)
+        tally.close()
+        return code
+    finally:
+        stop_leftovers()
 
 
 if __name__ == "__main__":

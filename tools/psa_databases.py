@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
+from psa_addons import installable_addons
 from psa_setup import ROOT, connection_params, odoo_conf_path, odoo_option
 from psycopg2 import sql
 
@@ -33,11 +34,7 @@ TEST_PREFIX = "psa_test_"
 
 def our_addons():
     """Names of the installable addons in addons/, sorted."""
-    names = []
-    for manifest in sorted(ADDONS_DIR.glob("*/__manifest__.py")):
-        if ast.literal_eval(manifest.read_text()).get("installable", True):
-            names.append(manifest.parent.name)
-    return names
+    return installable_addons(ADDONS_DIR)
 
 
 def external_dependencies(addons):

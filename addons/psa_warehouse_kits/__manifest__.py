@@ -27,9 +27,11 @@
         "views/psa_kit_template_views.xml",
         "views/psa_kit_request_views.xml",
         "views/psa_kit_loan_views.xml",
+        "views/psa_kit_write_off_views.xml",
         "views/res_config_settings_views.xml",
         "views/psa_warehouse_kits_menus.xml",
     ],
+    "demo": ["demo/psa_warehouse_kits_demo.xml"],
     "installable": True,
     "application": True,
 }

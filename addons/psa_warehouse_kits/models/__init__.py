@@ -12,3 +12,4 @@ from . import stock_move
 from . import stock_picking
 from . import res_config_settings
 from . import psa_kit_loan
+from . import psa_kit_write_off

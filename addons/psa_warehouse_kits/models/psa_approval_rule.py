@@ -8,4 +8,5 @@ class PsaApprovalRule(models.Model):
         return super()._get_approval_model_names() + [
             "psa.kit.request",
             "stock.picking",
+            "psa.kit.write.off",
         ]

@@ -7,7 +7,9 @@ LOAN_STATES = [
     ("lent", "Lent"),
     ("returning", "Return Expected"),
     ("returned", "Returned"),
+    ("written_off", "Written Off"),
 ]
+OUT_STATES = ("lent", "returning")
 
 
 class PsaKitLoan(models.Model):
@@ -104,13 +106,13 @@ class PsaKitLoan(models.Model):
     def _compute_overdue(self):
         today = fields.Date.context_today(self)
         for loan in self:
-            loan.overdue = loan.state != "returned" and loan.date_due < today
+            loan.overdue = loan.state in OUT_STATES and loan.date_due < today
 
     def _search_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Overdue can only be searched as true or false."))
         today = fields.Date.context_today(self)
-        domain = [("state", "!=", "returned"), ("date_due", "<", today)]
+        domain = [("state", "in", OUT_STATES), ("date_due", "<", today)]
         if (operator == "=") == value:
             return domain
         return ["!", "&", *domain]
@@ -184,6 +186,19 @@ class PsaKitLoan(models.Model):
             }
         return True
 
+    def action_write_off(self):
+        """Open a write-off of this loan (lost, or scrapped once returned)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "psa.kit.write.off",
+            "view_mode": "form",
+            "context": {
+                "default_loan_id": self.id,
+                "default_kind": "scrap" if self.state == "returned" else "lost",
+            },
+        }
+
     def _create_return(self, delivery):
         """The return receipt of ``delivery`` for self, through stock.return.picking."""
         wizard = (
@@ -228,7 +243,7 @@ class PsaKitLoan(models.Model):
                     "in",
                     receipt.move_ids.origin_returned_move_id.psa_kit_line_id.request_id.ids,
                 ),
-                ("state", "!=", "returned"),
+                ("state", "in", OUT_STATES),
             ]
         )
         for move in receipt.move_ids:
@@ -269,7 +284,7 @@ class PsaKitLoan(models.Model):
                 candidates = self.search(
                     [
                         ("move_id", "=", move.origin_returned_move_id.id),
-                        ("state", "!=", "returned"),
+                        ("state", "in", OUT_STATES),
                     ],
                     order="state desc, id",  # those expected back first
                 )
@@ -304,7 +319,7 @@ class PsaKitLoan(models.Model):
         days = batch._param("psa_warehouse_kits.loan_reminder_days", 3, int)
         today = fields.Date.context_today(self)
         domain = [
-            ("state", "!=", "returned"),
+            ("state", "in", OUT_STATES),
             "|",
             "&",
             ("reminded_on", "=", False),

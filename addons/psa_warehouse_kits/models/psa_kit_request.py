@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -170,6 +172,12 @@ class PsaKitRequest(models.Model):
     loan_ids = fields.One2many("psa.kit.loan", "request_id", string="Loans")
     loan_count = fields.Integer(compute="_compute_loan_count")
     picking_count = fields.Integer(compute="_compute_picking_count", compute_sudo=True)
+    reservation_released = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The needed date is further away than the release setting: the "
+        "stock is left for others until it comes close (re-reserved nightly).",
+    )
     shortage = fields.Boolean(
         compute="_compute_shortage",
         help="Approved but not every line is reserved yet.",
@@ -281,11 +289,13 @@ class PsaKitRequest(models.Model):
         for request in self:
             request.picking_count = len(request.picking_ids)
 
-    @api.depends("state", "line_ids.qty_missing")
+    @api.depends("state", "reservation_released", "line_ids.qty_missing")
     def _compute_shortage(self):
         for request in self:
-            request.shortage = request.state == "approved" and any(
-                line.qty_missing > 0 for line in request.line_ids
+            request.shortage = (
+                request.state == "approved"
+                and not request.reservation_released
+                and any(line.qty_missing > 0 for line in request.line_ids)
             )
 
     # ------------------------------------------------------------- constrains
@@ -370,7 +380,10 @@ class PsaKitRequest(models.Model):
                     ),
                 )
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if "needed_date" in vals:
+            self._follow_needed_date()
+        return res
 
     def unlink(self):
         if self.filtered(lambda r: r.state not in ("draft", "cancelled")):
@@ -487,7 +500,7 @@ class PsaKitRequest(models.Model):
         self._check_warehouse_user()
         if self.filtered(lambda r: r.state != "delivered"):
             raise UserError(_("Only delivered kit requests can be closed."))
-        out = self.loan_ids.filtered(lambda loan: loan.state != "returned")
+        out = self.loan_ids.filtered(lambda loan: loan.state in ("lent", "returning"))
         if out:
             raise UserError(
                 _(
@@ -568,11 +581,15 @@ class PsaKitRequest(models.Model):
             lambda m: m.state in ("confirmed", "partially_available")
         )._action_assign()
         requests._sync_reservation(procure=True)
+        horizon = self._release_horizon()
+        requests.filtered(lambda r: r.needed_date > horizon)._follow_needed_date()
 
     def _sync_reservation(self, procure=False):
         """Reserved when every line is, else approved with a shortage
         exception; with ``procure``, missing quantities are procured."""
-        requests = self.sudo().filtered(lambda r: r.state in ("approved", "reserved"))
+        requests = self.sudo().filtered(
+            lambda r: r.state in ("approved", "reserved") and not r.reservation_released
+        )
         short = requests.filtered(
             lambda r: any(line.qty_missing > 0 for line in r.line_ids)
         )
@@ -600,6 +617,78 @@ class PsaKitRequest(models.Model):
                 ),
                 owner=lambda r: r.requester_id,
             )
+
+    def _release_horizon(self):
+        days = self.env["psa.batch"]._param("psa_warehouse_kits.release_days", 30, int)
+        return fields.Date.context_today(self) + timedelta(days=days)
+
+    def _follow_needed_date(self):
+        """The delivery follows the needed date; a date beyond the release
+        setting frees the reservation for others, a date within it takes it
+        back. Both logged on the request."""
+        requests = self.sudo().filtered(lambda r: r.state in ("approved", "reserved"))
+        if not requests:
+            return
+        horizon = self._release_horizon()
+        moves = requests.picking_ids.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel")
+        )
+        for request in requests:
+            request.picking_ids.filtered(
+                lambda p: p.state not in ("done", "cancel")
+            ).scheduled_date = fields.Datetime.to_datetime(request.needed_date)
+        far = requests.filtered(lambda r: r.needed_date > horizon)
+        near = requests.filtered(
+            lambda r: r.reservation_released and r.needed_date <= horizon
+        )
+        far_moves = moves.filtered(lambda m: m.psa_kit_line_id.request_id in far)
+        if far:
+            far.write({"reservation_released": True, "state": "approved"})
+            far_moves.filtered(
+                lambda m: m.state in ("assigned", "partially_available")
+            )._do_unreserve()
+            self.env["psa.exception"]._close_exceptions(
+                far, "kit_stock_shortage", _("Reservation released until needed.")
+            )
+            for request in far:
+                request.message_post(
+                    body=_(
+                        "Reservation released: needed on %(date)s, beyond %(horizon)s.",
+                        date=request.needed_date,
+                        horizon=horizon,
+                    )
+                )
+        if near:
+            near.write({"reservation_released": False})
+            (moves - far_moves).filtered(
+                lambda m: (
+                    m.psa_kit_line_id.request_id in near
+                    and m.state in ("confirmed", "partially_available")
+                )
+            )._action_assign()
+            near._sync_reservation()
+            for request in near:
+                request.message_post(
+                    body=_(
+                        "Reserved again: needed on %(date)s.", date=request.needed_date
+                    )
+                )
+
+    @api.model
+    def _cron_rereserve(self, batch_size=None):
+        """Nightly: requests whose released reservation is needed soon take
+        it back; batches claimed with row locks, committed, idempotent."""
+        batch = self.env["psa.batch"]
+        size = batch_size or batch._param(
+            "psa_warehouse_kits.release_batch_size", 200, int
+        )
+        domain = [
+            ("reservation_released", "=", True),
+            ("state", "in", ("approved", "reserved")),
+            ("needed_date", "<=", self._release_horizon()),
+        ]
+        for requests in batch._walk(self._name, domain, size):
+            requests._follow_needed_date()
 
     def _procure_missing(self):
         """Replenish the warehouse stock with what is missing, through each

@@ -18,6 +18,33 @@ class ResConfigSettings(models.TransientModel):
         "writes the bands of the two kit consumables rules of the matrix.",
     )
 
+    psa_kit_release_days = fields.Integer(
+        string="Kit reservations held within days",
+        config_parameter="psa_warehouse_kits.release_days",
+        default=30,
+        help="A kit request needed further away than this releases its "
+        "reservation (logged) and takes it back nightly when the date comes close.",
+    )
+    psa_kit_loan_reminder_days = fields.Integer(
+        string="Kit loan reminder days before due",
+        config_parameter="psa_warehouse_kits.loan_reminder_days",
+        default=3,
+    )
+
+    @api.constrains("psa_kit_release_days", "psa_kit_loan_reminder_days")
+    def _check_psa_kit_days(self):
+        for settings in self:
+            if (
+                settings.psa_kit_release_days < 0
+                or settings.psa_kit_loan_reminder_days < 0
+            ):
+                raise ValidationError(
+                    _(
+                        "Kit reservations held within days and Kit loan reminder "
+                        "days cannot be negative."
+                    )
+                )
+
     @api.depends("company_id")
     def _compute_psa_kit_consumables_limit(self):
         rule = self.env.ref(AUTO_RULE, raise_if_not_found=False)

@@ -14,6 +14,7 @@ SHIPPED_RULES = (
     "psa_warehouse_kits.approval_rule_kit_consumables_above_limit",
     "psa_warehouse_kits.approval_rule_kit_dispatch_serialized",
     "psa_warehouse_kits.approval_rule_kit_dispatch_high_value",
+    "psa_warehouse_kits.approval_rule_kit_write_off",
 )
 
 
@@ -57,6 +58,7 @@ class PsaKitsCommon(PsaApprovalsFactory, TransactionCase):
             "psa_warehouse_kits.group_kit_warehouse_manager",
             "psa_warehouse_kits.group_kit_operations_director",
             "psa_warehouse_kits.group_kit_security_officer",
+            "psa_warehouse_kits.group_kit_finance",
         ):
             cls.env.ref(xmlid).users = [(3, cls.env.ref("base.user_admin").id)]
         cls.warehouse = cls.env["stock.warehouse"].search(

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import PsaKitsCommon
@@ -149,3 +149,45 @@ class TestKitLoan(PsaKitsCommon):
 
         run(2)  # warm caches
         self.assertEqual(run(5), run(10))
+
+    def test_write_off_through_the_matrix(self):
+        request = self._lend()
+        loans = request.sudo().loan_ids
+        laptop = loans.filtered(lambda loan: loan.product_id == self.laptop)
+        dock = (loans - laptop)[0]
+        WriteOff = self.env["psa.kit.write.off"]
+        with self.assertRaises(AccessError):  # a requester does not write off
+            WriteOff.with_user(self.consultant).create(
+                {"loan_id": laptop.id, "kind": "lost", "reason": "Gone"}
+            )
+        with self.assertRefused(ValidationError, "not returned"):
+            WriteOff.with_user(self.warehouse_user).create(
+                {"loan_id": laptop.id, "kind": "scrap", "reason": "Broken"}
+            )
+        lost = WriteOff.with_user(self.warehouse_user).create(
+            {"loan_id": laptop.id, "kind": "lost", "reason": "Left in a taxi"}
+        )
+        self.assertEqual(lost.amount, 1200.0)
+        lost.action_request_approval()
+        self.assertEqual((lost.state, lost.approval_state), ("to_approve", "pending"))
+        with self.assertRaises(AccessError):  # nor approves their own
+            lost.action_approve()
+        with self.assertRaises(AccessError):
+            lost.with_user(self.consultant).action_approve()
+        lost.with_user(self.finance).action_approve()
+        self.assertEqual(lost.state, "done")
+        self.assertEqual(laptop.state, "written_off")
+        self.assertFalse(laptop.overdue)
+        with self.assertRefused(ValidationError, "has a write-off already"):
+            WriteOff.create({"loan_id": laptop.id, "kind": "lost", "reason": "Again"})
+        # a dock comes back broken: scrapped from stock once approved
+        dock.with_user(self.warehouse_user).action_return()
+        dock.return_picking_id.with_user(self.warehouse_user).button_validate()
+        scrap = WriteOff.with_user(self.warehouse_user).create(
+            {"loan_id": dock.id, "kind": "scrap", "reason": "Cracked casing"}
+        )
+        scrap.action_request_approval()
+        scrap.with_user(self.finance).action_approve()
+        self.assertEqual(scrap.scrap_id.state, "done")
+        self.assertEqual(scrap.scrap_id.product_id, self.dock)
+        self.assertEqual(dock.state, "written_off")

@@ -138,3 +138,5 @@ class TestKitRequest(PsaKitsCommon):
         self.assertEqual(request.approval_state, "approved")
         with self.assertRefused(ValidationError, "more than 0"):
             self.env["res.config.settings"].create({"psa_kit_consumables_limit": -1})
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            self.env["res.config.settings"].create({"psa_kit_release_days": -1})

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -157,3 +159,40 @@ class TestKitStock(PsaKitsCommon):
             self.dock.with_context(warehouse=self.warehouse.id).free_qty, 2
         )
         self.assertEqual(request.state, "cancelled")
+
+    def test_needed_date_far_away_releases_then_reserves_again(self):
+        self._stock(self.dock, 2)
+        request = self._approved([(self.dock, 2)])
+        free = self.dock.with_context(warehouse=self.warehouse.id)
+        self.assertEqual(free.free_qty, 0)
+        request.needed_date = self.today + timedelta(days=60)  # beyond 30 days
+        self.assertTrue(request.reservation_released)
+        self.assertEqual(request.state, "approved")
+        self.assertFalse(request.shortage)
+        self.assertFalse(self._exceptions(request))
+        self.assertEqual(free.free_qty, 2)
+        self.assertEqual(
+            request.sudo().picking_ids.scheduled_date.date(), request.needed_date
+        )
+        self.assertTrue(
+            request.message_ids.filtered(lambda m: "released" in (m.body or ""))
+        )
+        # nightly: nothing to do until the date comes within the setting
+        self.env["psa.kit.request"]._cron_rereserve()
+        self.assertTrue(request.reservation_released)
+        self.env["ir.config_parameter"].set_param("psa_warehouse_kits.release_days", 90)
+        self.env["psa.kit.request"]._cron_rereserve()
+        self.env["psa.kit.request"]._cron_rereserve()  # twice: the same
+        self.assertFalse(request.reservation_released)
+        self.assertEqual(request.state, "reserved")
+        self.assertEqual(free.free_qty, 0)
+
+    def test_approval_far_ahead_reserves_nothing(self):
+        self._stock(self.dock, 1)
+        request = self._approved(
+            [(self.dock, 1)], needed_date=self.today + timedelta(days=45)
+        )
+        self.assertTrue(request.reservation_released)
+        self.assertEqual(request.line_ids.qty_reserved, 0)
+        request.needed_date = self.today + timedelta(days=10)
+        self.assertEqual(request.state, "reserved")

@@ -60,3 +60,22 @@ class TestKitTemplate(PsaKitsCommon):
                 }
             )
         self.assertEqual(templates.search_count([]), count)
+
+    def test_demo_data(self):
+        """A template of each kind and requests in several states."""
+        ref = self.env.ref
+        templates = (
+            ref("psa_warehouse_kits.kit_template_onboarding_demo")
+            | ref("psa_warehouse_kits.kit_template_deployment_demo")
+            | ref("psa_warehouse_kits.kit_template_loaner_demo")
+        )
+        self.assertEqual(
+            set(templates.mapped("kind")), {"onboarding", "deployment", "loaner"}
+        )
+        self.assertEqual(
+            [
+                ref(f"psa_warehouse_kits.kit_request_{name}_demo").state
+                for name in ("draft", "pending", "consumables")
+            ],
+            ["draft", "to_approve", "reserved"],
+        )
