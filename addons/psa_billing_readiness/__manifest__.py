@@ -34,6 +34,7 @@
         "views/res_config_settings_views.xml",
         "views/psa_billing_menus.xml",
     ],
+    "demo": ["demo/psa_billing_readiness_demo.xml"],
     "installable": True,
     "application": True,
 }

@@ -217,3 +217,24 @@ class TestDraftInvoices(BillingReadinessCase):
     def test_consultant_cannot_draft(self):
         with self.assertRaises(AccessError):
             self._wizard(self.order, user=self.consultant)
+
+
+@tagged("post_install", "-at_install")
+class TestBillingDemo(TransactionCase):
+    """The demo shows one order in each state, with real blockers."""
+
+    def test_demo_orders_states(self):
+        ref = self.env.ref
+        if not ref("psa_billing_readiness.sale_order_ready_demo", False):
+            self.skipTest("installed without demo data")
+        self.assertEqual(
+            ref("psa_billing_readiness.sale_order_ready_demo").psa_readiness, "ready"
+        )
+        blocked = ref("psa_billing_readiness.sale_order_blocked_demo")
+        self.assertEqual(blocked.psa_readiness, "blocked")
+        self.assertEqual(blocked.psa_blocked_hours, 7.5)
+        self.assertEqual(blocked.psa_blocked_milestones, 1)
+        self.assertEqual(
+            ref("psa_billing_readiness.sale_order_invoiced_demo").psa_readiness,
+            "invoiced",
+        )
