@@ -26,6 +26,7 @@
         "views/stock_picking_views.xml",
         "views/psa_kit_template_views.xml",
         "views/psa_kit_request_views.xml",
+        "views/psa_kit_request_line_views.xml",
         "views/psa_kit_loan_views.xml",
         "views/psa_kit_write_off_views.xml",
         "views/res_config_settings_views.xml",

@@ -13,6 +13,10 @@ class PsaKitRequestLine(models.Model):
         "psa.kit.request", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="request_id.company_id", store=True)
+    project_id = fields.Many2one(related="request_id.project_id", store=True)
+    request_state = fields.Selection(
+        related="request_id.state", store=True, string="Request Status"
+    )
     currency_id = fields.Many2one(related="request_id.currency_id")
     unit_cost = fields.Monetary(
         compute="_compute_unit_cost",
@@ -121,6 +125,9 @@ class PsaKitRequestLine(models.Model):
         return lines
 
     def write(self, vals):
+        # who may not write hears that first
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         self.request_id._check_lines_editable()
         return super().write(vals)
 

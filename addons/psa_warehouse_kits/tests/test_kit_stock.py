@@ -196,3 +196,25 @@ class TestKitStock(PsaKitsCommon):
         self.assertEqual(request.line_ids.qty_reserved, 0)
         request.needed_date = self.today + timedelta(days=10)
         self.assertEqual(request.state, "reserved")
+
+    def test_finance_lists_dispatched_items_to_capitalise(self):
+        self._stock(self.laptop, 1, serials=("LAP-201",))
+        self._stock(self.dock, 1)
+        request = self._approved([(self.laptop, 1, "capitalise"), (self.dock, 1)])
+        action = self.env.ref(
+            "psa_warehouse_kits.psa_kit_request_line_action_capitalise"
+        )
+        Line = self.env["psa.kit.request.line"].with_user(self.finance)
+        domain = [
+            ("treatment", "=", "capitalise"),
+            ("request_state", "in", ("dispatched", "delivered", "closed")),
+        ]
+        self.assertIn("search_default_capitalise", action.context)
+        self.assertFalse(Line.search(domain) & request.line_ids)
+        self._dispatch(request)
+        listed = Line.search(domain) & request.line_ids
+        self.assertEqual(listed.product_id, self.laptop)
+        self.assertEqual(listed.lot_ids.name, "LAP-201")
+        self.assertEqual(listed.subtotal, 1200.0)
+        with self.assertRaises(AccessError):
+            listed.write({"treatment": "expense"})
