@@ -172,6 +172,21 @@ class PsaKitRequest(models.Model):
     loan_ids = fields.One2many("psa.kit.loan", "request_id", string="Loans")
     loan_count = fields.Integer(compute="_compute_loan_count")
     picking_count = fields.Integer(compute="_compute_picking_count", compute_sudo=True)
+    priority_score = fields.Float(
+        string="Recommended Priority",
+        compute="_compute_priority_score",
+        digits=(16, 1),
+        help="Higher goes first for scarce stock: urgency (critical 100, urgent "
+        "50), closeness of the needed date (up to 60 within 30 days) and the "
+        "value of the sale order (up to 20).",
+    )
+    priority_rank = fields.Integer(
+        string="Chosen Rank",
+        tracking=True,
+        help="Set by a person to override the recommendation: ranked requests "
+        "(1 first) are reserved before the others, which follow the "
+        "recommended priority.",
+    )
     reservation_released = fields.Boolean(
         readonly=True,
         copy=False,
@@ -280,6 +295,30 @@ class PsaKitRequest(models.Model):
         )
         positive = (operator == "=") == value
         return [("project_id", "in" if positive else "not in", projects)]
+
+    @api.depends_context("date")
+    @api.depends("urgency", "needed_date", "sale_order_id.amount_untaxed")
+    def _compute_priority_score(self):
+        today = fields.Date.context_today(self)
+        weights = {"critical": 100.0, "urgent": 50.0}
+        for request in self:
+            days = (request.needed_date - today).days if request.needed_date else 30
+            order_value = request.sudo().sale_order_id.amount_untaxed
+            request.priority_score = (
+                weights.get(request.urgency, 0.0)
+                + 2.0 * max(0, 30 - days)
+                + min(order_value / 1000.0, 20.0)
+            )
+
+    def _priority_key(self):
+        """Order of reservation: chosen ranks first, then the recommendation."""
+        self.ensure_one()
+        return (
+            self.priority_rank or 10**6,
+            -self.priority_score,
+            self.needed_date,
+            self.id,
+        )
 
     def _compute_loan_count(self):
         for request in self:
@@ -673,6 +712,54 @@ class PsaKitRequest(models.Model):
                         "Reserved again: needed on %(date)s.", date=request.needed_date
                     )
                 )
+
+    @api.model
+    def action_open_scarce_stock(self):
+        """Requests competing for products that are short: an approved
+        request misses some, and another open request holds or wants them."""
+        open_requests = self.search(
+            [
+                ("state", "in", ("approved", "reserved")),
+                ("reservation_released", "=", False),
+            ]
+        )
+        lines = open_requests.line_ids
+        short = lines.filtered(lambda ln: ln.qty_missing > 0).product_id
+        competing = lines.filtered(lambda ln: ln.product_id in short).request_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_warehouse_kits.psa_kit_request_action_scarce"
+        )
+        action["domain"] = [("id", "in", competing.ids)]
+        return action
+
+    def action_reserve_by_priority(self):
+        """Reserve the scarce stock again in the chosen order (ranks, then the
+        recommendation): everything these requests hold is released first."""
+        self._check_warehouse_user()
+        requests = self.sudo().filtered(
+            lambda r: r.state in ("approved", "reserved") and not r.reservation_released
+        )
+        moves = requests.picking_ids.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel")
+        )
+        moves.filtered(
+            lambda m: m.state in ("assigned", "partially_available")
+        )._do_unreserve()
+        for request in requests.sorted(lambda r: r._priority_key()):
+            moves.filtered(
+                lambda m, r=request: m.psa_kit_line_id.request_id == r
+            )._action_assign()
+        requests._sync_reservation()
+        for request in requests:
+            request.message_post(
+                body=_(
+                    "Reserved again by priority (rank %(rank)s, recommended "
+                    "%(score).1f).",
+                    rank=request.priority_rank or "-",
+                    score=request.priority_score,
+                )
+            )
+        return True
 
     @api.model
     def _cron_rereserve(self, batch_size=None):

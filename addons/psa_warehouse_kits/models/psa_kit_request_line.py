@@ -65,6 +65,11 @@ class PsaKitRequestLine(models.Model):
         compute_sudo=True,
     )
 
+    @api.depends("product_id", "quantity")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.quantity:g} × {line.product_id.display_name}"
+
     @api.depends("product_id")
     def _compute_unit_cost(self):
         for line in self:

@@ -218,3 +218,30 @@ class TestKitStock(PsaKitsCommon):
         self.assertEqual(listed.subtotal, 1200.0)
         with self.assertRaises(AccessError):
             listed.write({"treatment": "expense"})
+
+    def test_scarce_stock_follows_the_chosen_order(self):
+        self._stock(self.dock, 2)
+        relaxed = self._approved(
+            [(self.dock, 2)], needed_date=self.today + timedelta(days=25)
+        )
+        pressing = self._approved(
+            [(self.dock, 2)],
+            urgency="critical",
+            needed_date=self.today + timedelta(days=3),
+        )
+        self.assertEqual((relaxed.state, pressing.state), ("reserved", "approved"))
+        self.assertGreater(pressing.priority_score, relaxed.priority_score)
+        Request = self.env["psa.kit.request"].with_user(self.warehouse_user)
+        action = Request.action_open_scarce_stock()
+        scarce = Request.search(action["domain"])
+        self.assertEqual(scarce, relaxed | pressing)
+        with self.assertRaises(AccessError):
+            scarce.with_user(self.project_manager).action_reserve_by_priority()
+        scarce.action_reserve_by_priority()  # the recommendation
+        self.assertEqual((relaxed.state, pressing.state), ("approved", "reserved"))
+        self.assertTrue(self._exceptions(relaxed))
+        self.assertFalse(self._exceptions(pressing))
+        relaxed.priority_rank = 1  # a person overrides it
+        scarce.action_reserve_by_priority()
+        self.assertEqual((relaxed.state, pressing.state), ("reserved", "approved"))
+        self.assertEqual(relaxed.line_ids.qty_reserved, 2.0)
