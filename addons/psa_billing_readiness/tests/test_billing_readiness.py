@@ -68,6 +68,21 @@ class TestBillingReadiness(BillingReadinessCase):
             self.env["account.analytic.line"].search(action["domain"]), self.pending
         )
 
+    def test_missing_payment_terms_and_vat(self):
+        position = self.env["account.fiscal.position"].create(
+            {"name": "Intra-EU B2B", "vat_required": True}
+        )
+        self.order.write({"payment_term_id": False, "fiscal_position_id": position.id})
+        self._check(self.order)
+        self.assertEqual(self.order.psa_blocked_customer, 2)
+        self.assertIn("payment terms", self.order.psa_blockers)
+        self.assertIn(
+            "VAT number (fiscal position Intra-EU B2B", self.order.psa_blockers
+        )
+        self.customer.vat = "BE0477472701"
+        self._check(self.order)
+        self.assertEqual(self.order.psa_blocked_customer, 1)
+
     def test_ready_once_validated_and_signed_off(self):
         self.pending.with_user(self.manager).action_psa_validate()
         self._signoff()
