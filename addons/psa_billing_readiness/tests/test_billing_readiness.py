@@ -216,6 +216,21 @@ class TestDraftInvoices(BillingReadinessCase):
         self.assertEqual(self.order.psa_readiness, "ready", "the late time remains")
         self.assertEqual(self.order.psa_unbilled_from, self.day_2)
 
+    def test_one_draft_per_order(self):
+        self.pending.unlink()
+        second = self._create_order(self.product_time, 10)
+        second.payment_term_id = self.terms
+        self._log(5, self.day_1, task=second.order_line.task_id).with_user(
+            self.manager
+        ).action_psa_validate()
+        orders = self.order | second
+        action = self._wizard(orders, cutoff=self.day_2).action_create_drafts()
+        invoices = self.env["account.move"].search(action["domain"])
+        self.assertEqual(len(invoices), 2, "same customer, one draft per order")
+        self.assertEqual(
+            sorted(invoices.mapped("amount_untaxed")), [500, 1200], "validated time"
+        )
+
     def test_blocked_orders_are_refused_with_their_blockers(self):
         with self.assertRaisesRegex(UserError, "not validated"):
             self._wizard(self.order).action_create_drafts()
