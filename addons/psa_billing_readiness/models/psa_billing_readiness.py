@@ -154,6 +154,7 @@ class PsaBillingReadiness(models.AbstractModel):
         )
         if not orders:
             return found
+        self.env.flush_all()  # some kinds are read with SQL
         self._time_blockers(orders, cutoff, found)
         self._milestone_blockers(orders, found)
         self._expense_blockers(orders, found)
@@ -272,7 +273,6 @@ class PsaBillingReadiness(models.AbstractModel):
     @api.model
     def _approval_blockers(self, orders, found):
         """Pending approvals on the order and its invoices."""
-        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
@@ -314,24 +314,45 @@ class PsaBillingReadiness(models.AbstractModel):
 
     @api.model
     def _customer_blockers(self, orders, found):
-        for order in orders:
+        """Invoice address, payment terms, VAT where the fiscal position
+        requires it: one query for the batch."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT so.id,
+                       address.street IS NULL OR address.country_id IS NULL,
+                       so.payment_term_id IS NULL,
+                       COALESCE(fp.vat_required, FALSE)
+                           AND COALESCE(commercial.vat, '') = '',
+                       COALESCE(fp.name->>%s, fp.name->>'en_US')
+                  FROM sale_order so
+                  JOIN res_partner address ON address.id = so.partner_invoice_id
+                  JOIN res_partner commercial
+                    ON commercial.id = COALESCE(address.commercial_partner_id,
+                                                address.id)
+             LEFT JOIN account_fiscal_position fp ON fp.id = so.fiscal_position_id
+                 WHERE so.id IN %s
+                """,
+                self.env.lang or "en_US",
+                tuple(orders.ids),
+            )
+        )
+        for order_id, no_address, no_terms, no_vat, position in self.env.cr.fetchall():
             missing = []
-            address = order.partner_invoice_id
-            if not (address.street and address.country_id):
+            if no_address:
                 missing.append(_("invoice address (street and country)"))
-            if not order.payment_term_id:
+            if no_terms:
                 missing.append(_("payment terms"))
-            commercial = address.commercial_partner_id
-            if order.fiscal_position_id.vat_required and not commercial.vat:
+            if no_vat:
                 missing.append(
                     _(
                         "VAT number (fiscal position %(name)s requires it)",
-                        name=order.fiscal_position_id.name,
+                        name=position,
                     )
                 )
             if missing:
-                found[order.id]["customer"] = len(missing)
-                found[order.id]["words"].append(
+                found[order_id]["customer"] = len(missing)
+                found[order_id]["words"].append(
                     _(
                         "Customer data missing: %(what)s",
                         what=", ".join(missing),

@@ -68,6 +68,21 @@ class TestBillingReadiness(BillingReadinessCase):
             self.env["account.analytic.line"].search(action["domain"]), self.pending
         )
 
+    def test_missing_payment_terms_and_vat(self):
+        position = self.env["account.fiscal.position"].create(
+            {"name": "Intra-EU B2B", "vat_required": True}
+        )
+        self.order.write({"payment_term_id": False, "fiscal_position_id": position.id})
+        self._check(self.order)
+        self.assertEqual(self.order.psa_blocked_customer, 2)
+        self.assertIn("payment terms", self.order.psa_blockers)
+        self.assertIn(
+            "VAT number (fiscal position Intra-EU B2B", self.order.psa_blockers
+        )
+        self.customer.vat = "BE0477472701"
+        self._check(self.order)
+        self.assertEqual(self.order.psa_blocked_customer, 1)
+
     def test_ready_once_validated_and_signed_off(self):
         self.pending.with_user(self.manager).action_psa_validate()
         self._signoff()
@@ -200,6 +215,21 @@ class TestDraftInvoices(BillingReadinessCase):
         self.assertFalse(self.late.timesheet_invoice_id, "after the cutoff")
         self.assertEqual(self.order.psa_readiness, "ready", "the late time remains")
         self.assertEqual(self.order.psa_unbilled_from, self.day_2)
+
+    def test_one_draft_per_order(self):
+        self.pending.unlink()
+        second = self._create_order(self.product_time, 10)
+        second.payment_term_id = self.terms
+        self._log(5, self.day_1, task=second.order_line.task_id).with_user(
+            self.manager
+        ).action_psa_validate()
+        orders = self.order | second
+        action = self._wizard(orders, cutoff=self.day_2).action_create_drafts()
+        invoices = self.env["account.move"].search(action["domain"])
+        self.assertEqual(len(invoices), 2, "same customer, one draft per order")
+        self.assertEqual(
+            sorted(invoices.mapped("amount_untaxed")), [500, 1200], "validated time"
+        )
 
     def test_blocked_orders_are_refused_with_their_blockers(self):
         with self.assertRaisesRegex(UserError, "not validated"):

@@ -68,10 +68,11 @@ class PsaBillingDraftWizard(models.TransientModel):
         )
         billing.order_line._recompute_qty_to_invoice(False, self.cutoff_date)
         ready_since = {o.id: o.psa_ready_since for o in orders}
-        moves = billing._create_invoices(grouped=False)
+        # one draft per order (grouped by order), whatever the customer
+        moves = billing._create_invoices(grouped=True)
         moves.sudo().write({"psa_billing_draft": True})
         for move in moves.sudo():
-            order = move.line_ids.sale_line_ids.order_id[:1]
+            order = move.invoice_line_ids.sale_line_ids.order_id[:1]
             move.psa_ready_since = ready_since.get(order.id)
         readiness._check(orders)
         return {

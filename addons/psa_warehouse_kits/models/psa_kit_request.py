@@ -342,7 +342,10 @@ class PsaKitRequest(models.Model):
     def _check_needed_date(self):
         today = fields.Date.context_today(self)
         for request in self:
-            if request.state in EDITABLE_STATES and request.needed_date < today:
+            if (
+                request.state in ("draft", "to_approve", "approved", "reserved")
+                and request.needed_date < today
+            ):
                 raise ValidationError(
                     _(
                         "Needed Date %(date)s of %(request)s is in the past.",

@@ -4,3 +4,4 @@ from . import test_kit_security
 from . import test_kit_stock
 from . import test_kit_performance
 from . import test_kit_loan
+from . import test_kit_reservation_race

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import PsaKitsCommon
@@ -196,6 +196,9 @@ class TestKitStock(PsaKitsCommon):
         self.assertEqual(request.line_ids.qty_reserved, 0)
         request.needed_date = self.today + timedelta(days=10)
         self.assertEqual(request.state, "reserved")
+        with self.assertRefused(ValidationError, "Needed Date"):
+            request.needed_date = self.today - timedelta(days=1)
+        self.assertEqual(request.needed_date, self.today + timedelta(days=10))
 
     def test_finance_lists_dispatched_items_to_capitalise(self):
         self._stock(self.laptop, 1, serials=("LAP-201",))
