@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ProjectProject(models.Model):
@@ -13,6 +14,20 @@ class ProjectProject(models.Model):
         "project is confirmed. Empty: the company's first active onboarding "
         "template (by name).",
     )
+
+    @api.constrains("psa_onboarding_template_id")
+    def _check_psa_onboarding_template(self):
+        for project in self:
+            template = project.psa_onboarding_template_id
+            if template and template.kind != "onboarding":
+                raise ValidationError(
+                    _(
+                        "Onboarding Kit of project %(project)s: %(template)s is "
+                        "not an onboarding template.",
+                        project=project.display_name,
+                        template=template.display_name,
+                    )
+                )
 
     def _psa_onboarding_templates(self):
         """Template each project proposes: its own, else the first active

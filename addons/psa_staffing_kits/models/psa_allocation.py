@@ -103,7 +103,8 @@ class PsaAllocation(models.Model):
         if not allocations:
             return self.env["psa.kit.request"]
         Request = self.env["psa.kit.request"].sudo()
-        groups = Request._read_group(
+        # a request from a template archived since is an onboarding kit all the same
+        groups = Request.with_context(active_test=False)._read_group(
             allocations._onboarding_request_domain(),
             ["project_id", "recipient_user_id"],
         )

@@ -140,6 +140,12 @@ class TestOnboardingProposal(PsaStaffingKitsCommon):
         self.assertFalse(self._proposals(self.colleague))
         self.assertIn("has no onboarding kit template", other.message_ids[:1].body)
 
+    def test_project_template_must_be_onboarding(self):
+        loaner = self.template.copy({"name": "Loaner", "kind": "loaner"})
+        with self.assertRefused(ValidationError, "Onboarding Kit"):
+            self.project.psa_onboarding_template_id = loaner
+        self.assertEqual(self.project.psa_onboarding_template_id, self.template)
+
     def test_consultant_without_user_is_noted(self):
         ghost = self._create_employee("Ghost Consultant")
         allocation = self._allocate(employee=ghost, hours=8.0)
