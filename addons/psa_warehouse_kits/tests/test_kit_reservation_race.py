@@ -86,8 +86,10 @@ class TestKitReservationRace(TransactionCase):
             requests.unlink()
             groups.unlink()
             env["stock.quant"].search([("product_id", "=", self.product_id)]).unlink()
-            env["product.product"].browse(self.product_id).product_tmpl_id.unlink()
-            env["project.project"].browse(self.project_id).unlink()
+            env["product.product"].browse(
+                self.product_id
+            ).exists().product_tmpl_id.unlink()
+            env["project.project"].browse(self.project_id).exists().unlink()
             env["psa.approval.rule"].browse(self.archived_rule_ids).active = True
 
     def _approve(self, request_id, barrier, outcome):
@@ -151,3 +153,22 @@ class TestKitReservationRace(TransactionCase):
             )
             for exception in exceptions.filtered(lambda e: e.res_id in losers.ids):
                 self.assertIn("Race dock (1)", exception.name)
+
+    def test_cleanup_leaves_the_database_as_found(self):
+        """What the scenario commits is removed (run here, checked on another
+        cursor; running it again at the end is harmless)."""
+        self._remove_committed()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            self.assertFalse(env["psa.kit.request"].browse(self.request_ids).exists())
+            self.assertFalse(env["product.product"].browse(self.product_id).exists())
+            self.assertFalse(env["project.project"].browse(self.project_id).exists())
+            self.assertFalse(
+                env["stock.quant"].search([("product_id", "=", self.product_id)])
+            )
+            self.assertEqual(
+                env["psa.approval.rule"]
+                .browse(self.archived_rule_ids)
+                .mapped("active"),
+                [True] * len(self.archived_rule_ids),
+            )
