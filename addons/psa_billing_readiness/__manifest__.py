@@ -35,6 +35,9 @@
         "views/psa_billing_menus.xml",
     ],
     "demo": ["demo/psa_billing_readiness_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["psa_billing_readiness/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }

@@ -7,3 +7,4 @@ from . import test_invoice_release
 from . import test_change_request
 from . import test_timesheet_writeoff
 from . import test_billing_reports
+from . import test_tour
