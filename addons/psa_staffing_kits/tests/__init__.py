@@ -1,0 +1,2 @@
+from . import test_onboarding_proposal
+from . import test_loan_due_date
