@@ -58,6 +58,18 @@ RAW_ANSWER_SQL = """
 """
 
 
+def confirm_with_sql(orders):
+    """Confirm ``orders`` with SQL: the benchmarks measure billing, not sales."""
+    orders.env.flush_all()
+    orders.env.cr.execute(
+        "UPDATE sale_order SET state = 'sale' WHERE id = ANY(%s)", [orders.ids]
+    )
+    orders.env.cr.execute(
+        "UPDATE sale_order_line SET state = 'sale' WHERE order_id = ANY(%s)",
+        [orders.ids],
+    )
+
+
 def best_of(func, runs=RUNS):
     """The best time of ``runs`` calls of ``func``, and its last result."""
     best, result = None, None
@@ -115,15 +127,8 @@ class TestBenchReadiness(TransactionCase):
                     for _i in range(start, min(start + 1_000, ORDERS))
                 ]
             )
-        env.flush_all()
+        confirm_with_sql(orders)
         cr = env.cr
-        cr.execute(
-            "UPDATE sale_order SET state = 'sale' WHERE id = ANY(%s)", [orders.ids]
-        )
-        cr.execute(
-            "UPDATE sale_order_line SET state = 'sale' WHERE order_id = ANY(%s)",
-            [orders.ids],
-        )
         cr.execute(
             """INSERT INTO account_analytic_line (name, date, amount, unit_amount,
                    company_id, account_id, project_id, employee_id, so_line,
@@ -219,3 +224,164 @@ class TestBenchReadiness(TransactionCase):
             f"\n  Ready to Bill grouped by customer and period: {worklist[1]} queries"
             f" for {ORDERS} orders ({worklist[0]} for {ORDERS // 10})"
         )
+
+
+# Drafting from Ready to Bill: invoices per click, and sale lines per order.
+DRAFT_SIZES = [(20, 1), (20, 10), (200, 1), (200, 10)]
+
+
+class TestBenchDrafting(TransactionCase):
+    """Create Draft Invoices for 20 and 200 ready orders of 1 and 10 lines
+    (validated time on a project): prints the queries per invoice and asserts
+    they do not grow with the lines of an order, nor with the invoices."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        env = cls.env
+        cls.customer = env["res.partner"].create(
+            {
+                "name": "Bench drafting customer",
+                "street": "1 Bench Street",
+                "country_id": env.ref("base.be").id,
+            }
+        )
+        cls.product = env["product.product"].create(
+            {
+                "name": "Bench drafting hour",
+                "type": "service",
+                "uom_id": env.ref("uom.product_uom_hour").id,
+                "uom_po_id": env.ref("uom.product_uom_hour").id,
+                "invoice_policy": "delivery",
+                "service_type": "timesheet",
+                "service_tracking": "project_only",
+                "list_price": 100,
+            }
+        )
+        cls.project = env["project.project"].create(
+            {"name": "Bench drafting project", "allow_timesheets": True}
+        )
+        cls.employee = env["hr.employee"].create({"name": "Bench drafter"})
+        cls.finance = (
+            env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Bench finance",
+                    "login": "psa_bench_drafting_finance",
+                    "groups_id": [
+                        (
+                            6,
+                            0,
+                            [
+                                env.ref("base.group_user").id,
+                                env.ref("account.group_account_invoice").id,
+                                env.ref("sales_team.group_sale_salesman_all_leads").id,
+                            ],
+                        )
+                    ],
+                }
+            )
+        )
+        cls.warm = cls._ready_orders(2, 1) | cls._ready_orders(2, 10)
+        cls.batches = {size: cls._ready_orders(*size) for size in DRAFT_SIZES}
+
+    @classmethod
+    def _ready_orders(cls, count, lines):
+        """``count`` confirmed orders of ``lines`` timesheet lines each, with
+        validated time on every line (confirmed and logged with SQL)."""
+        env = cls.env
+        terms = env.ref("account.account_payment_term_30days")
+        orders = env["sale.order"].create(
+            [
+                {
+                    "partner_id": cls.customer.id,
+                    "payment_term_id": terms.id,
+                    "order_line": [
+                        (0, 0, {"product_id": cls.product.id, "product_uom_qty": 10})
+                        for _line in range(lines)
+                    ],
+                }
+                for _order in range(count)
+            ]
+        )
+        confirm_with_sql(orders)
+        cr = env.cr
+        # as confirming links a project-tracked line to its project
+        cr.execute(
+            "UPDATE sale_order_line SET project_id = %s WHERE order_id = ANY(%s)",
+            [cls.project.id, orders.ids],
+        )
+        cr.execute(
+            """INSERT INTO account_analytic_line (name, date, amount, unit_amount,
+                   company_id, account_id, project_id, employee_id, so_line,
+                   order_id, product_uom_id, psa_validated, create_date,
+                   write_date)
+               SELECT 'Bench work', CURRENT_DATE - 1, 0, 2, %(company)s,
+                      %(account)s, %(project)s, %(employee)s, sol.id,
+                      sol.order_id, %(hour)s, TRUE, now(), now()
+                 FROM sale_order_line sol
+                WHERE sol.order_id = ANY(%(orders)s)""",
+            {
+                "company": env.company.id,
+                "account": cls.project.analytic_account_id.id,
+                "project": cls.project.id,
+                "employee": cls.employee.id,
+                "hour": env.ref("uom.product_uom_hour").id,
+                "orders": orders.ids,
+            },
+        )
+        env.invalidate_all()
+        # what the time delivered, as if it had been logged with the ORM
+        lines = orders.order_line
+        env.add_to_compute(lines._fields["qty_delivered"], lines)
+        lines.modified(["qty_delivered"])
+        env.flush_all()
+        return orders
+
+    def _draft(self, orders):
+        """The click: the wizard of Ready to Bill on ``orders``, cutoff today."""
+        wizard = (
+            self.env["psa.billing.draft.wizard"]
+            .with_user(self.finance)
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .create({})
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        action = wizard.action_create_drafts()
+        self.env.flush_all()
+        queries = self.cr.sql_log_count - before
+        return queries, self.env["account.move"].search(action["domain"])
+
+    def test_drafting_queries_per_invoice(self):
+        self._draft(self.warm)  # warm the caches
+        per_invoice = {}
+        for (count, lines), orders in self.batches.items():
+            queries, moves = self._draft(orders)
+            self.assertEqual(len(moves), count, "one draft per order")
+            self.assertEqual(
+                set(moves.mapped(lambda m: len(m.invoice_line_ids))), {lines}
+            )
+            self.assertEqual(set(moves.mapped("amount_untaxed")), {lines * 2 * 100.0})
+            per_invoice[count, lines] = queries / count
+        print(
+            "\n[bench drafting] Create Draft Invoices, queries per invoice:"
+            + "".join(
+                f"\n  {n} invoices of {k} line(s): {per_invoice[n, k]:.1f}"
+                for n, k in DRAFT_SIZES
+            )
+        )
+        for count in {count for count, _lines in DRAFT_SIZES}:
+            # nine more lines per invoice: no query more per invoice (a query
+            # per line would add 9); what remains is the ORM's INSERT of the
+            # move lines, in batches of 100 rows
+            self.assertLess(
+                per_invoice[count, 10] - per_invoice[count, 1],
+                1,
+                f"no query per line ({count} invoices): {per_invoice}",
+            )
+        for lines in (1, 10):
+            self.assertLessEqual(per_invoice[200, lines], per_invoice[20, lines])

@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 
 class AccountMove(models.Model):
@@ -55,6 +58,39 @@ class AccountMove(models.Model):
                 (now - move.psa_ready_since).total_seconds() / 86400, 2
             )
         return posted
+
+    def _link_timesheets_to_invoice(self, start_date=None, end_date=None):
+        """sale_timesheet's link from the invoiced timesheets to their draft
+        invoice, with one search for all the invoices and one write per
+        invoice, instead of a search and a write per invoice line (drafting
+        200 invoices from Ready to Bill costs the same queries for 1 or 10
+        lines each). Same timesheets, same invoice for each."""
+        move_of_sale_line = {}
+        for line in self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "draft"
+        ).invoice_line_ids:
+            for sale_line in line.sale_line_ids:
+                product = sale_line.product_id
+                if (
+                    product.invoice_policy == "delivery"
+                    and product.service_type == "timesheet"
+                ):
+                    move_of_sale_line[sale_line.id] = line.move_id.id
+        if not move_of_sale_line:
+            return
+        domain = self.env["account.move.line"]._timesheet_domain_get_invoiced_lines(
+            self.env["sale.order.line"].browse(move_of_sale_line)
+        )
+        if start_date:
+            domain = expression.AND([domain, [("date", ">=", start_date)]])
+        if end_date:
+            domain = expression.AND([domain, [("date", "<=", end_date)]])
+        timesheets = self.env["account.analytic.line"].sudo().search(domain)
+        by_move = defaultdict(list)
+        for timesheet in timesheets:
+            by_move[move_of_sale_line[timesheet.so_line.id]].append(timesheet.id)
+        for move_id, timesheet_ids in by_move.items():
+            timesheets.browse(timesheet_ids).write({"timesheet_invoice_id": move_id})
 
     def _approval_gate_applies(self):
         """Customer invoices only: vendor bills, refunds and entries post as

@@ -220,15 +220,21 @@ class TestDraftInvoices(BillingReadinessCase):
         self.pending.unlink()
         second = self._create_order(self.product_time, 10)
         second.payment_term_id = self.terms
-        self._log(5, self.day_1, task=second.order_line.task_id).with_user(
-            self.manager
-        ).action_psa_validate()
+        second_time = self._log(5, self.day_1, task=second.order_line.task_id)
+        second_time.with_user(self.manager).action_psa_validate()
         orders = self.order | second
         action = self._wizard(orders, cutoff=self.day_2).action_create_drafts()
         invoices = self.env["account.move"].search(action["domain"])
         self.assertEqual(len(invoices), 2, "same customer, one draft per order")
         self.assertEqual(
             sorted(invoices.mapped("amount_untaxed")), [500, 1200], "validated time"
+        )
+        # each draft holds its own order's time (linked for all drafts at once)
+        self.assertEqual(
+            second_time.timesheet_invoice_id, second.invoice_ids, "the second's"
+        )
+        self.assertEqual(
+            (self.validated | self.late).timesheet_invoice_id, self.order.invoice_ids
         )
 
     def test_blocked_orders_are_refused_with_their_blockers(self):
