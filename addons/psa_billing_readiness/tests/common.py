@@ -100,6 +100,17 @@ class PsaBillingFactory(PsaApprovalsFactory):
             }
         )
 
+    def _create_drafts(self, orders, cutoff, user=None):
+        """Run *Create Draft Invoices* on ``orders`` as finance; the drafts."""
+        action = (
+            self.env["psa.billing.draft.wizard"]
+            .with_user(user or self.finance)
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .create({"cutoff_date": cutoff})
+            .action_create_drafts()
+        )
+        return self.env["account.move"].search(action["domain"])
+
     def _set_param(self, key, value):
         self.env["ir.config_parameter"].sudo().set_param(
             f"psa_billing_readiness.{key}", value

@@ -42,14 +42,7 @@ class TestBillingReports(BillingReadinessCase):
             (self.order.id,),
         )
         self.order.invalidate_recordset()
-        action = (
-            self.env["psa.billing.draft.wizard"]
-            .with_user(self.finance)
-            .with_context(active_model="sale.order", active_ids=self.order.ids)
-            .create({"cutoff_date": self.day_2})
-            .action_create_drafts()
-        )
-        invoice = self.env["account.move"].search(action["domain"])
+        invoice = self._create_drafts(self.order, self.day_2)
         self.assertTrue(invoice.psa_ready_since)
         invoice.with_user(self.finance).action_post()
         self.assertEqual(invoice.state, "posted")

@@ -97,14 +97,7 @@ class TestInvoiceRelease(BillingReadinessCase):
         self.rule.amount_min = 100
         self.pending.unlink()
         self._check()
-        action = (
-            self.env["psa.billing.draft.wizard"]
-            .with_user(self.finance)
-            .with_context(active_model="sale.order", active_ids=self.order.ids)
-            .create({"cutoff_date": self.day_2})
-            .action_create_drafts()
-        )
-        draft = self.env["account.move"].search(action["domain"])
+        draft = self._create_drafts(self.order, self.day_2)
         draft.with_user(self.finance).action_post()
         self._check()
         self.assertEqual(self.order.psa_readiness, "blocked")
