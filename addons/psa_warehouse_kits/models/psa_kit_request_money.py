@@ -105,7 +105,7 @@ class PsaKitRequest(models.Model):
     def _post_kit_money(self, moves):
         """Bill and expense what ``moves`` (done kit deliveries and returns)
         carried. Idempotent: a move already billed or expensed is skipped."""
-        moves = moves.filtered(lambda m: m.state == "done")
+        moves = moves.sudo().filtered(lambda m: m.state == "done")
         delivered = moves.filtered(
             lambda m: m.psa_kit_line_id and m.location_dest_id.usage == "customer"
         )
@@ -159,7 +159,10 @@ class PsaKitRequest(models.Model):
                     "move_ids": [(4, move.id) for move in group],
                 }
             )
-        sale_lines.create(vals_list)
+        created = sale_lines.create(vals_list)
+        # the create protects qty_delivered (it has a default) while it links
+        # the moves: count them now
+        created.modified(["move_ids"])
         for request in requests:
             request.message_post(
                 body=_(
@@ -237,6 +240,9 @@ class PsaKitRequest(models.Model):
             "ref": self.name,
             "company_id": self.company_id.id,
             "partner_id": self.project_id.sudo().partner_id.id,
+            # given, not defaulted: hr_timesheet's default looks up an
+            # employee per line for the default user
+            "user_id": self.requester_id.id,
             "category": "other",
             "psa_kit_request_id": self.id,
             "psa_kit_move_id": move.id,
