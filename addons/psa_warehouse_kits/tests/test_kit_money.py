@@ -92,10 +92,21 @@ class TestKitMoney(PsaKitsCommon):
         self.assertEqual(dock.qty_delivered, 1.0)
         self.assertEqual(request.sudo().sale_line_ids, lines)
         self.assertEqual(request.amount_billed, 220.0 + 10 * 9.0)
+        # the standard Create Invoice bills what was delivered
+        invoice = self.order._create_invoices()
+        billed = {
+            line.product_id: line.quantity
+            for line in invoice.invoice_line_ids
+            if line.product_id
+        }
+        self.assertEqual(billed, {self.dock: 1.0, self.cable: 10.0})
 
     def test_the_project_order_is_the_default(self):
         if "sale_order_id" not in self.env["project.project"]._fields:
-            self.skipTest("sale_project is not installed: no order on projects")
+            # without sale_project a project has no order: none is guessed
+            request = self._create_request([(self.dock, 1, "billable")])
+            self.assertFalse(request.sale_order_id)
+            return
         service = self.env["product.product"].create(
             {"name": "Rollout services", "detailed_type": "service"}
         )
