@@ -101,6 +101,26 @@ class TestKitMoney(PsaKitsCommon):
         }
         self.assertEqual(billed, {self.dock: 1.0, self.cable: 10.0})
 
+    def test_a_backorder_delivered_later_grows_the_same_line(self):
+        cable = self._create_product("Patch panel", 40.0, list_price=60.0)
+        self._stock(cable, 2)
+        request = self._approved([(cable, 5, "billable")], sale_order_id=self.order.id)
+        picking = request.sudo().picking_ids
+        action = picking.with_user(self.warehouse_user).button_validate()
+        self.env["stock.backorder.confirmation"].with_context(
+            **action["context"]
+        ).create({}).process()
+        line = request.sudo().sale_line_ids
+        self.assertEqual((line.product_uom_qty, line.qty_delivered), (2.0, 2.0))
+        self._stock(cable, 3)
+        backorder = request.sudo().picking_ids - picking
+        backorder.action_assign()
+        backorder.with_user(self.warehouse_user).button_validate()
+        self.assertEqual(backorder.state, "done")
+        self.assertEqual(request.sudo().sale_line_ids, line)
+        self.assertEqual((line.product_uom_qty, line.qty_delivered), (5.0, 5.0))
+        self.assertFalse(self.order.picking_ids)
+
     def test_the_project_order_is_the_default(self):
         if "sale_order_id" not in self.env["project.project"]._fields:
             # without sale_project a project has no order: none is guessed
