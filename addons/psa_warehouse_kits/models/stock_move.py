@@ -18,6 +18,14 @@ class StockMove(models.Model):
         one expense) stay two moves: each carries its line's treatment."""
         return super()._prepare_merge_moves_distinct_fields() + ["psa_kit_line_id"]
 
+    def _prepare_move_split_vals(self, qty):
+        """A backorder still serves its kit line (the field is not copied,
+        so that a duplicated transfer serves no request)."""
+        vals = super()._prepare_move_split_vals(qty)
+        if self.psa_kit_line_id:
+            vals["psa_kit_line_id"] = self.psa_kit_line_id.id
+        return vals
+
     def _psa_kit_origin_line(self):
         """The kit line this move delivers, or whose delivery it returns."""
         self.ensure_one()

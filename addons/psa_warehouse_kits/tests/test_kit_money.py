@@ -120,6 +120,7 @@ class TestKitMoney(PsaKitsCommon):
         self.assertEqual(request.sudo().sale_line_ids, line)
         self.assertEqual((line.product_uom_qty, line.qty_delivered), (5.0, 5.0))
         self.assertFalse(self.order.picking_ids)
+        self.assertEqual(request.line_ids.qty_done, 5.0)
 
     def test_the_project_order_is_the_default(self):
         if "sale_order_id" not in self.env["project.project"]._fields:
