@@ -34,11 +34,11 @@ class PsaBillingReadiness(models.AbstractModel):
     A batch of orders costs the same queries whatever its size: one
     statement gathers the facts of every kind of blocker (one query per kind,
     see ``psa_billing_readiness_blockers.py``, joined with UNION ALL), Python
-    words them, and one statement writes the orders whose verdict changed
-    (and only those: an unchanged order is neither rewritten nor locked
-    again) and returns the billing-blocker and margin exceptions to open or
-    close. Nothing goes through the ORM's write, so no computed field of
-    sale.order is recomputed per order.
+    words them, and one statement writes the orders whose verdict, counts or
+    cost changed (an unchanged order is not rewritten: sale_order rows are
+    wide and indexed many times over) and returns the billing-blocker and
+    margin exceptions to open or close. Nothing goes through the ORM's write,
+    so no computed field of sale.order is recomputed per order.
     """
 
     _name = "psa.billing.readiness"
