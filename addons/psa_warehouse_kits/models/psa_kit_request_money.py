@@ -39,6 +39,9 @@ class PsaKitRequest(models.Model):
         help="Cost posted to the project's analytic account, returns deducted.",
     )
 
+    sale_line_count = fields.Integer(compute="_compute_money", compute_sudo=True)
+    analytic_line_count = fields.Integer(compute="_compute_money", compute_sudo=True)
+
     @api.depends(
         "sale_line_ids.qty_delivered",
         "sale_line_ids.price_unit",
@@ -57,6 +60,8 @@ class PsaKitRequest(models.Model):
                 for line in request.sale_line_ids
             )
             request.amount_expensed = -sum(request.analytic_line_ids.mapped("amount"))
+            request.sale_line_count = len(request.sale_line_ids)
+            request.analytic_line_count = len(request.analytic_line_ids)
 
     @api.onchange("project_id")
     def _onchange_project_id_sale_order(self):
