@@ -2,7 +2,7 @@ import logging
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import PsaKitsCommon
 
@@ -234,6 +234,9 @@ class TestKitMoney(PsaKitsCommon):
         self.assertEqual(as_finance.search(action["domain"]), analytic)
         action = request.with_user(self.finance).action_view_sale_lines()
         self.assertEqual(lines.search(action["domain"]), billed)
+        # everyone who reads the request opens its form, money buttons included
+        for user in (self.project_manager, self.warehouse_manager, self.finance):
+            Form(request.with_user(user))
         # the project manager requesting it sees the totals on the request
         self.assertEqual(request.with_user(self.project_manager).amount_billed, 220.0)
         self.assertEqual(request.with_user(self.project_manager).amount_expensed, 10.0)
