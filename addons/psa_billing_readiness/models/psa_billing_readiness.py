@@ -4,7 +4,15 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 MARGIN_PARAM = "psa_billing_readiness.margin_risk_percent"
-BLOCKER_KINDS = ("time", "milestone", "expense", "change", "approval", "customer")
+BLOCKER_KINDS = (
+    "time",
+    "milestone",
+    "expense",
+    "change",
+    "approval",
+    "customer",
+    "overage",
+)
 
 
 class PsaBillingReadiness(models.AbstractModel):
@@ -31,7 +39,7 @@ class PsaBillingReadiness(models.AbstractModel):
         for order in orders:
             if order not in confirmed:
                 rows.append(
-                    (order.id, None, None, 0.0, 0, 0, 0, 0, 0, None, 0.0, False)
+                    (order.id, None, None, 0.0, 0, 0, 0, 0, 0, None, 0.0, False, 0.0)
                 )
                 continue
             info = found[order.id]
@@ -58,6 +66,7 @@ class PsaBillingReadiness(models.AbstractModel):
                     info["unbilled_from"],
                     costs.get(order.id, 0.0),
                     costs.get(order.id, 0.0) > order.amount_untaxed * risk_factor,
+                    info["overage"],
                 )
             )
         self._store(orders, rows, now)
@@ -70,7 +79,8 @@ class PsaBillingReadiness(models.AbstractModel):
         values = SQL(", ").join(
             SQL(
                 "(%s, %s::varchar, %s::text, %s::numeric, %s::int, %s::int,"
-                " %s::int, %s::int, %s::int, %s::date, %s::numeric, %s::bool)",
+                " %s::int, %s::int, %s::int, %s::date, %s::numeric, %s::bool,"
+                " %s::numeric)",
                 *row,
             )
             for row in rows
@@ -91,6 +101,7 @@ class PsaBillingReadiness(models.AbstractModel):
                        psa_unbilled_from = v.unbilled_from,
                        psa_cost = v.cost,
                        psa_margin_at_risk = v.at_risk,
+                       psa_blocked_overage = v.overage,
                        psa_readiness_checked_on = %(now)s,
                        psa_blocked_since = CASE WHEN v.state = 'blocked'
                            THEN COALESCE(so.psa_blocked_since, %(now)s) END,
@@ -98,7 +109,7 @@ class PsaBillingReadiness(models.AbstractModel):
                            THEN COALESCE(so.psa_ready_since, %(now)s) END
                   FROM (VALUES %(values)s) AS v(id, state, words, hours, milestones,
                        expenses, changes, approvals, customer, unbilled_from,
-                       cost, at_risk)
+                       cost, at_risk, overage)
                  WHERE so.id = v.id
                 """,
                 now=now,
@@ -161,6 +172,7 @@ class PsaBillingReadiness(models.AbstractModel):
         self._change_blockers(orders, found)
         self._approval_blockers(orders, found)
         self._customer_blockers(orders, found)
+        self.env["psa.retainer"]._overage_blockers(orders, found)
         return found
 
     @api.model
