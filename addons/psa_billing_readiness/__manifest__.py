@@ -38,7 +38,10 @@
         "views/res_config_settings_views.xml",
         "views/psa_billing_menus.xml",
     ],
-    "demo": ["demo/psa_billing_readiness_demo.xml"],
+    "demo": [
+        "demo/psa_billing_readiness_demo.xml",
+        "demo/psa_retainer_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": ["psa_billing_readiness/static/tests/tours/*.js"],
     },
