@@ -184,6 +184,8 @@ class PsaRetainerOverage(models.Model):
         to_apply.order_id._psa_refresh_readiness()
 
     def _prepare_overage_line_vals(self, hour):
+        """The order line billing this overage: the approved hours at its
+        price, with the retainer's taxes and analytic distribution."""
         self.ensure_one()
         retainer = self.sale_line_id
         return {

@@ -39,6 +39,8 @@ class PsaRetainerWatch(models.AbstractModel):
 
     @api.model
     def _alert(self, lines):
+        """One batch: activities for the thresholds crossed, re-arming for
+        the ones fallen back below."""
         usage = self.env["psa.retainer"]._usage([("id", "in", lines.ids)])
         # rounds[i]: the i-th threshold crossed by each line; one create per
         # round, as mail.activity subscribes each (record, user) once per create
@@ -75,6 +77,7 @@ class PsaRetainerWatch(models.AbstractModel):
 
     @api.model
     def _prepare_activity_vals(self, line, user, threshold, percent):
+        """The salesperson's activity for ``line`` past ``threshold``."""
         note = _(
             "%(percent)s%% of the prepaid hours of %(line)s are used.",
             percent=round(percent),
