@@ -30,7 +30,8 @@ def _wait_for(url, process, log, seconds=180):
             )
         try:
             return requests.get(url, timeout=5)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Not up yet, or up and still busy (first page, a loaded machine).
             time.sleep(1)
     raise AssertionError(f"{url} did not answer:\n{log.read_text()[-3000:]}")
 

@@ -307,18 +307,20 @@ class PsaKitLoan(models.Model):
             ).write({"state": "lent", "return_picking_id": False})
 
     # ------------------------------------------------------------------- cron
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """The nightly reminders do not make their assignees followers of the
+        loans (``mail.activity`` subscribes each assignee with queries of its
+        own: a batch would cost a query per employee); the activity is the
+        message."""
+        if self.env.context.get("psa_kit_loan_no_subscribe"):
+            return True
+        return super().message_subscribe(partner_ids, subtype_ids)
+
     @api.model
-    def _cron_remind_loans(self, batch_size=None):
-        """Nightly: remind employees of loans due soon, escalate overdue ones
-        to the project manager. Batches claimed with row locks and committed;
-        each loan is reminded and escalated once per due date."""
-        batch = self.env["psa.batch"]
-        size = batch_size or batch._param(
-            "psa_warehouse_kits.loan_batch_size", 500, int
-        )
-        days = batch._param("psa_warehouse_kits.loan_reminder_days", 3, int)
-        today = fields.Date.context_today(self)
-        domain = [
+    def _reminder_domain(self, today, days):
+        """Loans out that need a reminder (due within ``days``, not reminded
+        for this due date) or an escalation (overdue, not escalated)."""
+        return [
             ("state", "in", OUT_STATES),
             "|",
             "&",
@@ -328,50 +330,106 @@ class PsaKitLoan(models.Model):
             ("escalated_on", "=", False),
             ("date_due", "<", today),
         ]
-        for loans in batch._walk(self._name, domain, size):
-            loans._remind_and_escalate(today)
 
-    def _remind_and_escalate(self, today):
-        """One reminder activity per employee and one escalation activity per
-        project manager, for the loans of self (one batch)."""
-        remind = self.filtered(lambda loan: not loan.reminded_on)
-        escalate = self.filtered(
+    @api.model
+    def _cron_remind_loans(self, batch_size=None, today=None):
+        """Nightly: remind employees of loans due soon, escalate overdue ones
+        to the project manager. Batches claimed with row locks and committed;
+        each loan is reminded and escalated once per due date (the marks are
+        written with the activities, in the batch's transaction)."""
+        batch = self.env["psa.batch"]
+        size = batch_size or batch._param(
+            "psa_warehouse_kits.loan_batch_size", 500, int
+        )
+        days = batch._param("psa_warehouse_kits.loan_reminder_days", 3, int)
+        today = today or fields.Date.context_today(self)
+        domain = self._reminder_domain(today, days)
+        for loans in batch._walk(self._name, domain, size):
+            loans._remind_and_escalate(today, days)
+
+    def _remind_and_escalate(self, today, days=3):
+        """One reminder activity per loan for its employee, one escalation
+        activity per overdue loan for its project manager, and the marks; for
+        the loans of self (one batch), in a number of queries that does not
+        depend on the batch's size or its people (see the loans benchmark)."""
+        horizon = today + timedelta(days=days)
+        # one read of the loans, one of their projects' managers
+        self.fetch(
+            ["name", "state", "date_due", "user_id", "project_id"]
+            + ["reminded_on", "escalated_on"]
+        )
+        self.project_id.fetch(["user_id"])
+        out = self.filtered(lambda loan: loan.state in OUT_STATES)
+        remind = out.filtered(
+            lambda loan: not loan.reminded_on and loan.date_due <= horizon
+        )
+        escalate = out.filtered(
             lambda loan: not loan.escalated_on and loan.date_due < today
         )
-        activity_type = self.env.ref("psa_warehouse_kits.mail_activity_kit_loan_due")
-        vals_list = []
-        model_id = self.env["ir.model"]._get_id(self._name)
-        for loan in remind.filtered("user_id"):
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": loan.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": _(
-                        "Return %(loan)s by %(due)s", loan=loan.name, due=loan.date_due
-                    ),
-                    "user_id": loan.user_id.id,
-                    "date_deadline": loan.date_due,
-                }
+        activities = [
+            (
+                loan,
+                loan.user_id.id,
+                _("Return %(loan)s by %(due)s", loan=loan.name, due=loan.date_due),
+                loan.date_due,
             )
-        for loan in escalate.filtered("project_manager_id"):
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": loan.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": _(
-                        "Overdue since %(due)s: %(loan)s",
-                        loan=loan.name,
-                        due=loan.date_due,
-                    ),
-                    "user_id": loan.project_manager_id.id,
-                    "date_deadline": today,
-                }
+            for loan in remind
+            if loan.user_id
+        ] + [
+            (
+                loan,
+                loan.project_id.user_id.id,
+                _("Overdue since %(due)s: %(loan)s", loan=loan.name, due=loan.date_due),
+                today,
             )
-        if vals_list:
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(vals_list)
-        remind.write({"reminded_on": today})
-        escalate.write({"escalated_on": today})
+            for loan in escalate
+            if loan.project_id.user_id
+        ]
+        # the marks are not tracked: no chatter work for them
+        marks = self.with_context(tracking_disable=True)
+        (marks & remind).write({"reminded_on": today})
+        (marks & escalate).write({"escalated_on": today})
+        self._insert_activities(activities)
+
+    def _insert_activities(self, activities):
+        """Insert the activities ``(loan, user id, summary, deadline)`` with
+        one statement, the rows ``mail.activity.create`` would write for an
+        automated activity. Its ``create`` costs queries per row the nightly
+        job cannot afford: an INSERT per 100 rows, its assignees subscribed
+        to the loans one assignee at a time, a bus message per activity due
+        (the assignees see them at their next page load)."""
+        self.flush_recordset()
+        if not activities:
+            return
+        loans, users, summaries, deadlines = zip(*activities, strict=True)
+        cr = self.env.cr
+        cr.execute(
+            """
+            INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name,
+                   activity_type_id, summary, user_id, date_deadline, automated,
+                   active, create_uid, write_uid, create_date, write_date)
+            SELECT %(model_id)s, %(model)s, act.res_id, act.res_name, %(type)s,
+                   act.summary, act.user_id, act.deadline, true, true,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM unnest(%(res_ids)s::int[], %(names)s::varchar[],
+                          %(summaries)s::varchar[], %(users)s::int[],
+                          %(deadlines)s::date[])
+                   AS act(res_id, res_name, summary, user_id, deadline)
+            """,
+            {
+                "model_id": self.env["ir.model"]._get_id(self._name),
+                "model": self._name,
+                "type": self.env.ref(
+                    "psa_warehouse_kits.mail_activity_kit_loan_due"
+                ).id,
+                "uid": self.env.uid,
+                "now": cr.now(),
+                "res_ids": [loan.id for loan in loans],
+                "names": [loan.name for loan in loans],
+                "summaries": list(summaries),
+                "users": list(users),
+                "deadlines": list(deadlines),
+            },
+        )
+        self.env["mail.activity"].invalidate_model()
+        self.invalidate_recordset(["activity_ids"])

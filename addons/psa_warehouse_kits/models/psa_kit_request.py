@@ -2,6 +2,9 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import plaintext2html
+
+from odoo.addons.stock.models.stock_rule import ProcurementException
 
 STATES = [
     ("draft", "Draft"),
@@ -618,9 +621,13 @@ class PsaKitRequest(models.Model):
                     )
                 )
         self.env["procurement.group"].sudo().run(procurements)
-        # pickings of the warehouse reserve at confirmation; others do now
+        # pickings reserving at confirmation did (all their moves at once);
+        # the others reserve now
         requests.picking_ids.move_ids.filtered(
-            lambda m: m.state in ("confirmed", "partially_available")
+            lambda m: (
+                m.state in ("confirmed", "partially_available")
+                and m.picking_type_id.reservation_method != "at_confirm"
+            )
         )._action_assign()
         requests._sync_reservation(procure=True)
         horizon = self._release_horizon()
@@ -692,14 +699,13 @@ class PsaKitRequest(models.Model):
             self.env["psa.exception"]._close_exceptions(
                 far, "kit_stock_shortage", _("Reservation released until needed.")
             )
-            for request in far:
-                request.message_post(
-                    body=_(
-                        "Reservation released: needed on %(date)s, beyond %(horizon)s.",
-                        date=request.needed_date,
-                        horizon=horizon,
-                    )
+            far._log_notes(
+                lambda r: _(
+                    "Reservation released: needed on %(date)s, beyond %(horizon)s.",
+                    date=r.needed_date,
+                    horizon=horizon,
                 )
+            )
         if near:
             near.write({"reservation_released": False})
             (moves - far_moves).filtered(
@@ -709,12 +715,9 @@ class PsaKitRequest(models.Model):
                 )
             )._action_assign()
             near._sync_reservation()
-            for request in near:
-                request.message_post(
-                    body=_(
-                        "Reserved again: needed on %(date)s.", date=request.needed_date
-                    )
-                )
+            near._log_notes(
+                lambda r: _("Reserved again: needed on %(date)s.", date=r.needed_date)
+            )
 
     @api.model
     def action_open_scarce_stock(self):
@@ -753,15 +756,13 @@ class PsaKitRequest(models.Model):
                 lambda m, r=request: m.psa_kit_line_id.request_id == r
             )._action_assign()
         requests._sync_reservation()
-        for request in requests:
-            request.message_post(
-                body=_(
-                    "Reserved again by priority (rank %(rank)s, recommended "
-                    "%(score).1f).",
-                    rank=request.priority_rank or "-",
-                    score=request.priority_score,
-                )
+        requests._log_notes(
+            lambda r: _(
+                "Reserved again by priority (rank %(rank)s, recommended %(score).1f).",
+                rank=r.priority_rank or "-",
+                score=r.priority_score,
             )
+        )
         return True
 
     @api.model
@@ -782,40 +783,76 @@ class PsaKitRequest(models.Model):
 
     def _procure_missing(self):
         """Replenish the warehouse stock with what is missing, through each
-        product's own routes (buy: an RFQ to its vendor). A product without
-        a route is noted on the request for a person to handle."""
+        product's own routes (buy: an RFQ to its vendor), in one procurement
+        run for all the requests. A product without a route is noted on its
+        request for a person to handle, and the others are procured."""
         group_model = self.env["procurement.group"].sudo()
+        todo = []
         for request in self:
-            for line in request.line_ids.filtered(lambda ln: ln.qty_missing > 0):
-                values = {
-                    "warehouse_id": request.warehouse_id,
-                    "date_planned": fields.Datetime.to_datetime(request.needed_date),
-                    "company_id": request.company_id,
+            values = {
+                "warehouse_id": request.warehouse_id,
+                "date_planned": fields.Datetime.to_datetime(request.needed_date),
+                "company_id": request.company_id,
+            }
+            todo += [
+                (
+                    request,
+                    line,
+                    group_model.Procurement(
+                        line.product_id,
+                        line.qty_missing,
+                        line.product_uom_id,
+                        request.warehouse_id.lot_stock_id,
+                        line.product_id.display_name,
+                        request.name,
+                        request.company_id,
+                        dict(values),
+                    ),
+                )
+                for line in request.line_ids
+                if line.qty_missing > 0
+            ]
+        # Odoo's run refuses every procurement when one fails: run again
+        # without those that failed, until the rest goes through
+        while todo:
+            try:
+                with self.env.cr.savepoint():
+                    group_model.run([item[2] for item in todo], raise_user_error=False)
+                return
+            except ProcurementException as error:
+                failed = {
+                    id(procurement): message
+                    for procurement, message in error.procurement_exceptions
                 }
-                try:
-                    with self.env.cr.savepoint():
-                        group_model.run(
-                            [
-                                group_model.Procurement(
-                                    line.product_id,
-                                    line.qty_missing,
-                                    line.product_uom_id,
-                                    request.warehouse_id.lot_stock_id,
-                                    line.product_id.display_name,
-                                    request.name,
-                                    request.company_id,
-                                    values,
-                                )
-                            ]
-                        )
-                except UserError as error:
-                    request.message_post(
-                        body=_(
+            except UserError as error:
+                failed = {id(item[2]): error.args[0] for item in todo}
+            remaining = [item for item in todo if id(item[2]) not in failed]
+            if len(remaining) == len(todo):  # errors we cannot place: all failed
+                message = "\n".join(failed.values())
+                failed = {id(item[2]): message for item in todo}
+                remaining = []
+            notes = {}
+            for request, line, procurement in todo:
+                if id(procurement) in failed:
+                    notes.setdefault(request, []).append(
+                        _(
                             "%(product)s could not be replenished: %(error)s",
                             product=line.product_id.display_name,
-                            error=error.args[0],
+                            error=failed[id(procurement)],
                         )
                     )
+            self.browse([r.id for r in notes])._log_notes(
+                lambda r, notes=notes: "\n".join(notes[r])
+            )
+            todo = remaining
+
+    def _log_notes(self, text):
+        """A note in each request's chatter, ``text(request)``, written for
+        all of them at once (``message_post`` costs queries per record)."""
+        if self:
+            self._message_log_batch(
+                {request.id: plaintext2html(text(request)) for request in self}
+            )
 
     def _on_delivery_done(self):
         """The delivery left the warehouse: the request is dispatched."""

@@ -128,6 +128,34 @@ class TestKitLoan(PsaKitsCommon):
         late.date_due = self.today + timedelta(days=1)
         self.assertFalse(late.reminded_on)
 
+    def test_nightly_reminder_when_the_employee_manages_the_project(self):
+        """An overdue loan never reminded, lent to the project's own manager:
+        a reminder and an escalation for the same person on the same loan
+        (subscribing them twice used to break the batch)."""
+        request = self._approved(
+            [(self.dock, 1, "returnable")], recipient_user_id=self.project_manager.id
+        )
+        self._dispatch(request)
+        loan = request.sudo().loan_ids
+        loan.date_due = self.today - timedelta(days=2)
+        self.env["psa.kit.loan"]._cron_remind_loans()
+        activities = loan.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("psa_warehouse_kits.mail_activity_kit_loan_due")
+            )
+        )
+        self.assertEqual(activities.user_id, self.project_manager)
+        self.assertEqual(len(activities), 2)
+        self.assertEqual(set(activities.mapped("res_name")), {loan.name})
+        self.assertEqual(
+            sorted(activities.mapped("date_deadline")),
+            [loan.date_due, self.today],
+        )
+        self.assertEqual(
+            (loan.reminded_on, loan.escalated_on), (self.today, self.today)
+        )
+
     def test_cron_queries_per_batch_do_not_grow(self):
         Loan = self.env["psa.kit.loan"]
 

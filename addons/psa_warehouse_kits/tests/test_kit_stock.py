@@ -84,6 +84,35 @@ class TestKitStock(PsaKitsCommon):
             )
         )
 
+    def test_a_line_without_route_does_not_stop_the_others(self):
+        """Odoo's procurement refuses a whole run when one product has no
+        route: the line is noted, the others are bought all the same."""
+        self.dock.write(
+            {
+                "route_ids": [
+                    (4, self.env.ref("purchase_stock.route_warehouse0_buy").id)
+                ],
+                "seller_ids": [(0, 0, {"partner_id": self.vendor.id, "price": 140.0})],
+            }
+        )
+        request = self._approved([(self.server, 1), (self.dock, 2)])
+        self.assertEqual(request.state, "approved")
+        notes = request.message_ids.filtered(
+            lambda m: "could not be replenished" in (m.body or "")
+        )
+        self.assertEqual(len(notes), 1)
+        self.assertIn("Rack server", notes.body)
+        self.assertNotIn("Docking station", notes.body)
+        rfq_line = self.env["purchase.order.line"].search(
+            [("product_id", "=", self.dock.id), ("order_id.state", "=", "draft")]
+        )
+        self.assertEqual(rfq_line.product_qty, 2.0)
+        self.assertFalse(
+            self.env["purchase.order.line"].search(
+                [("product_id", "=", self.server.id)]
+            )
+        )
+
     def test_dispatch_records_serials(self):
         self._stock(self.laptop, 2, serials=("LAP-001", "LAP-002"))
         request = self._approved([(self.laptop, 1, "capitalise")])
