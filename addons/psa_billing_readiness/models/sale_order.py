@@ -79,9 +79,6 @@ class SaleOrder(models.Model):
         help="Hours logged past a retainer's prepaid hours that no decided "
         "overage covers, at the last readiness check.",
     )
-    psa_overage_ids = fields.One2many(
-        "psa.retainer.overage", "order_id", string="Retainer Overages"
-    )
     psa_overage_count = fields.Integer(compute="_compute_psa_overage")
     psa_overage_unrequested = fields.Float(
         string="Overage Hours to Request",
@@ -108,20 +105,24 @@ class SaleOrder(models.Model):
             order.psa_change_request_count = counts.get(order, 0)
 
     def _compute_psa_overage(self):
-        # sudo: counts and hours, shown to whoever reads the order
-        counts = dict(
-            self.env["psa.retainer.overage"]
-            .sudo()
-            ._read_group([("order_id", "in", self.ids)], ["order_id"], ["__count"])
-        )
+        # sudo: counts and hours, shown to whoever reads the order; an order
+        # being created has none
+        ids = self._origin.ids
+        counts = defaultdict(int)
         unrequested = defaultdict(float)
-        if self.ids:
-            usage = self.env["psa.retainer"]._usage([("order_id", "in", self.ids)])
+        if ids:
+            for order, count in (
+                self.env["psa.retainer.overage"]
+                .sudo()
+                ._read_group([("order_id", "in", ids)], ["order_id"], ["__count"])
+            ):
+                counts[order.id] = count
+            usage = self.env["psa.retainer"]._usage([("order_id", "in", ids)])
             for used in usage.values():
                 unrequested[used.order_id] += used.unrequested
         for order in self:
-            order.psa_overage_count = counts.get(order, 0)
-            order.psa_overage_unrequested = unrequested[order.id]
+            order.psa_overage_count = counts[order._origin.id]
+            order.psa_overage_unrequested = unrequested[order._origin.id]
 
     def action_psa_view_overages(self):
         self.ensure_one()

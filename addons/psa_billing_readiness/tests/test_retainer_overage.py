@@ -149,6 +149,15 @@ class TestRetainerOverage(PsaRetainerCommon):
             self._overage(hours=1)  # 0.5 h left to request
         self.assertEqual(Overage.search_count([]), 1)
 
+    def test_new_order_form_has_no_overage(self):
+        form = Form(self.env["sale.order"].with_user(self.salesman))
+        form.partner_id = self.customer
+        with form.order_line.new() as line:
+            line.product_id = self.retainer
+        self.assertEqual(form.psa_overage_count, 0)
+        order = form.save()
+        self.assertEqual(order.psa_overage_unrequested, 0)
+
     def test_nothing_to_request_is_said(self):
         order = self._retainer_order(20)
         self.assertEqual(order.psa_overage_unrequested, 0)
