@@ -1,7 +1,6 @@
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.tools import SQL, float_round
 
 
@@ -63,78 +62,76 @@ class PsaRetainer(models.AbstractModel):
         ]
 
     @api.model
+    def _lines_query(self, domain=()):
+        """The query of the confirmed retainer lines matching ``domain``
+        (``psa.retainer``'s one definition, for SQL)."""
+        lines = self.env["sale.order.line"].sudo()
+        return lines._search([*self._line_domain(), ("state", "=", "sale"), *domain])
+
+    @api.model
+    def _usage_sql(self, query):
+        """SQL giving, for the retainer lines of ``query``: ``id``,
+        ``order_id``, ``prepaid`` and ``logged`` hours, ``overage`` (hours
+        requested per approval state, JSON) and ``undecided`` (the hours past
+        the prepaid ones no approved or rejected overage covers)."""
+        hour = self.env["ir.model.data"]._xmlid_to_res_id("uom.product_uom_hour")
+        return SQL(
+            """
+            WITH retainer AS (
+                SELECT sol.id, sol.order_id,
+                       sol.product_uom_qty / uom.factor * hour.factor AS prepaid
+                  FROM sale_order_line sol
+                  JOIN uom_uom uom ON uom.id = sol.product_uom
+                  JOIN uom_uom hour ON hour.id = %(hour)s
+                 WHERE sol.id IN %(lines)s
+            ), logged AS (
+                SELECT line_id, SUM(hours) AS hours FROM (
+                    SELECT aal.so_line AS line_id, aal.unit_amount AS hours
+                      FROM account_analytic_line aal
+                     WHERE aal.so_line IN (SELECT id FROM retainer)
+                       AND aal.project_id IS NOT NULL
+                    UNION ALL
+                    SELECT project.sale_line_id, aal.unit_amount
+                      FROM account_analytic_line aal
+                      JOIN project_project project ON project.id = aal.project_id
+                     WHERE project.sale_line_id IN (SELECT id FROM retainer)
+                       AND aal.so_line IS NULL
+                ) AS hours GROUP BY line_id
+            ), overage AS (
+                SELECT sale_line_id AS line_id,
+                       jsonb_object_agg(approval_state, hours) AS hours,
+                       SUM(hours) FILTER (WHERE approval_state IN
+                           ('approved', 'rejected')) AS decided
+                  FROM (SELECT sale_line_id, approval_state, SUM(hours) AS hours
+                          FROM psa_retainer_overage
+                         WHERE sale_line_id IN (SELECT id FROM retainer)
+                         GROUP BY sale_line_id, approval_state) AS states
+                 GROUP BY sale_line_id
+            )
+            SELECT retainer.id, retainer.order_id, retainer.prepaid::float8,
+                   COALESCE(logged.hours, 0)::float8 AS logged,
+                   overage.hours AS overage,
+                   ROUND(GREATEST(
+                       GREATEST(COALESCE(logged.hours, 0) - retainer.prepaid, 0)
+                       - COALESCE(overage.decided, 0), 0)::numeric, 2)::float8
+                       AS undecided
+              FROM retainer
+         LEFT JOIN logged ON logged.line_id = retainer.id
+         LEFT JOIN overage ON overage.line_id = retainer.id
+            """,
+            hour=hour,
+            lines=query.subselect(),
+        )
+
+    @api.model
     def _usage(self, domain):
         """{line id: RetainerUsage} of the confirmed retainer lines matching
         ``domain``, in one query whatever their number."""
         self.env.flush_all()
-        lines = self.env["sale.order.line"].sudo()
-        query = lines._search([*self._line_domain(), ("state", "=", "sale"), *domain])
-        hour = self.env["ir.model.data"]._xmlid_to_res_id("uom.product_uom_hour")
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH retainer AS (
-                    SELECT sol.id, sol.order_id,
-                           sol.product_uom_qty / uom.factor * hour.factor AS prepaid
-                      FROM sale_order_line sol
-                      JOIN uom_uom uom ON uom.id = sol.product_uom
-                      JOIN uom_uom hour ON hour.id = %(hour)s
-                     WHERE sol.id IN %(lines)s
-                ), logged AS (
-                    SELECT line_id, SUM(hours) AS hours FROM (
-                        SELECT aal.so_line AS line_id, aal.unit_amount AS hours
-                          FROM account_analytic_line aal
-                         WHERE aal.so_line IN (SELECT id FROM retainer)
-                           AND aal.project_id IS NOT NULL
-                        UNION ALL
-                        SELECT project.sale_line_id, aal.unit_amount
-                          FROM account_analytic_line aal
-                          JOIN project_project project
-                            ON project.id = aal.project_id
-                         WHERE project.sale_line_id IN (SELECT id FROM retainer)
-                           AND aal.so_line IS NULL
-                    ) AS hours GROUP BY line_id
-                ), overage AS (
-                    SELECT sale_line_id AS line_id,
-                           jsonb_object_agg(approval_state, hours) AS hours
-                      FROM (SELECT sale_line_id, approval_state, SUM(hours) AS hours
-                              FROM psa_retainer_overage
-                             WHERE sale_line_id IN (SELECT id FROM retainer)
-                             GROUP BY sale_line_id, approval_state) AS states
-                     GROUP BY sale_line_id
-                )
-                SELECT retainer.id, retainer.order_id, retainer.prepaid,
-                       COALESCE(logged.hours, 0), overage.hours
-                  FROM retainer
-             LEFT JOIN logged ON logged.line_id = retainer.id
-             LEFT JOIN overage ON overage.line_id = retainer.id
-                """,
-                hour=hour,
-                lines=query.subselect(),
-            )
-        )
+        self.env.cr.execute(self._usage_sql(self._lines_query(domain)))
         return {
-            line_id: RetainerUsage(
-                order_id, float(prepaid), float(logged), overage or {}
+            line_id: RetainerUsage(order_id, prepaid, logged, overage or {})
+            for line_id, order_id, prepaid, logged, overage, _undecided in (
+                self.env.cr.fetchall()
             )
-            for line_id, order_id, prepaid, logged, overage in self.env.cr.fetchall()
         }
-
-    @api.model
-    def _overage_blockers(self, orders, found):
-        """Readiness: hours past a retainer without a decided overage block
-        the order (one query for the batch)."""
-        per_order = defaultdict(float)
-        for usage in self._usage([("order_id", "in", orders.ids)]).values():
-            per_order[usage.order_id] += usage.undecided
-        for order_id, hours in per_order.items():
-            if hours <= 0:
-                continue
-            found[order_id]["overage"] = hours
-            found[order_id]["words"].append(
-                _(
-                    "%(hours)s h past the prepaid hours of a retainer without an "
-                    "approved overage",
-                    hours=round(hours, 2),
-                )
-            )
