@@ -199,6 +199,7 @@ class TestRetainerOverage(PsaRetainerCommon):
         three, with or without overage."""
         orders = self.r_order | self._retainer_order(10) | self._retainer_order(10)
         readiness = self.env["psa.billing.readiness"]
+        readiness._check(orders)  # warm the caches (phrases, XML ids)
         counts = []
         for batch in (orders[:1], orders, orders[1:]):
             self.env.flush_all()
