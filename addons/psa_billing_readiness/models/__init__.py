@@ -11,7 +11,6 @@ from . import project_milestone
 from . import psa_exception
 from . import psa_billing_readiness
 from . import psa_billing_readiness_blockers
-from . import psa_billing_readiness_overage
 from . import hr_expense
 from . import sale_order
 from . import account_move
