@@ -10,12 +10,12 @@ VAT; a few orders cost more than they are worth (margin at risk). 2,000
 orders and 40,000 lines in CI; PSA_BENCH_FULL=1 gives 10,000 orders and
 500,000 lines. Prints:
 
-- the queries of one nightly batch (claim, check, writes, exceptions) of 100
-  and of 1,000 orders, on a first night and on a usual one (asserted equal);
 - the blocker aggregation of all orders against ``RAW_ANSWER_SQL``, raw SQL
   answering the same question: every blocker kind, the billing period, the
   cost and the verdict (target <= 3x); both must give the same answer, order
   by order;
+- the queries of one nightly batch (claim, check, writes, exceptions) of 100
+  and of 1,000 orders, on a first night and on a usual one (asserted equal);
 - the whole scheduled action (claims, verdicts, writes of what changed,
   exceptions) against the same raw answer (target <= 10x) on a usual night
   (2% of the orders' time validated since, 1% blocked past the Settings
