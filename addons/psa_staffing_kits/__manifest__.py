@@ -17,6 +17,7 @@
         "views/psa_allocation_views.xml",
         "views/psa_kit_request_views.xml",
     ],
+    "demo": ["demo/psa_staffing_kits_demo.xml"],
     "installable": True,
     "auto_install": True,
 }

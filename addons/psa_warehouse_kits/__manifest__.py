@@ -33,6 +33,9 @@
         "views/psa_warehouse_kits_menus.xml",
     ],
     "demo": ["demo/psa_warehouse_kits_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["psa_warehouse_kits/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }

@@ -7,6 +7,8 @@ from . import psa_milestone_signoff
 from . import project_milestone
 from . import psa_exception
 from . import psa_billing_readiness
+from . import psa_billing_readiness_blockers
+from . import hr_expense
 from . import sale_order
 from . import account_move
 from . import psa_approval_rule

@@ -1,360 +1,245 @@
+import json
 from collections import defaultdict
+from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 MARGIN_PARAM = "psa_billing_readiness.margin_risk_percent"
-BLOCKER_KINDS = ("time", "milestone", "expense", "change", "approval", "customer")
+EXCEPTION_DAYS_PARAM = "psa_billing_readiness.blocker_exception_days"
+
+# The verdict's fields beside the blockers' counts (``_blocker_fields()``),
+# as the check writes them: only when one of them changed.
+VERDICT_FIELDS = (
+    "psa_readiness",
+    "psa_blockers",
+    "psa_unbilled_from",
+    "psa_cost",
+    "psa_margin_at_risk",
+)
+# What ``_store`` returns, in the order its statement's columns give them.
+NEEDS = ("written", "open_blocker", "close_blocker", "open_margin", "close_margin")
+
+
+def array_literal(ids):
+    """``ids`` as the text of one PostgreSQL array, cast in the statement
+    (``%s::int[]``): psycopg2 would send a list as ``ARRAY[1, 2, ...]``,
+    thousands of constants for PostgreSQL to parse and plan."""
+    return "{%s}" % ",".join(str(int(value)) for value in ids)
 
 
 class PsaBillingReadiness(models.AbstractModel):
-    """The billing verdict of sale orders and its blockers, for a batch of
-    orders in a constant number of queries: one aggregate per kind of
-    blocker, one read of the customers, one UPDATE."""
+    """The billing verdict of sale orders and its blockers.
+
+    A batch of orders costs the same queries whatever its size: one
+    statement gathers the facts of every kind of blocker (one query per kind,
+    see ``psa_billing_readiness_blockers.py``, joined with UNION ALL), Python
+    words them, and one statement writes the orders whose verdict changed
+    (and only those: an unchanged order is neither rewritten nor locked
+    again) and returns the billing-blocker and margin exceptions to open or
+    close. Nothing goes through the ORM's write, so no computed field of
+    sale.order is recomputed per order.
+    """
 
     _name = "psa.billing.readiness"
     _description = "Billing Readiness Check"
 
     @api.model
-    def _check(self, orders, cutoff=None):
+    def _check(self, orders, cutoff=None, exceptions=False):
         """Compute and store the verdict of ``orders`` (confirmed orders; the
         others get none) with the blockers of the period up to ``cutoff``
-        (default: today)."""
+        (default: today); with ``exceptions``, open and close their
+        billing-blocker and margin exceptions too. Returns ``_find_blockers``'s
+        answer."""
         cutoff = cutoff or fields.Date.context_today(self)
         orders = orders.sudo()
-        confirmed = orders.filtered(lambda o: o.state == "sale")
-        found = self._find_blockers(confirmed, cutoff)
-        costs = self._costs(confirmed)
-        risk_factor = 1 + self.env["psa.batch"]._param(MARGIN_PARAM, 10.0) / 100
-        now = fields.Datetime.now()
-        rows = []
-        for order in orders:
-            if order not in confirmed:
-                rows.append(
-                    (order.id, None, None, 0.0, 0, 0, 0, 0, 0, None, 0.0, False)
-                )
-                continue
-            info = found[order.id]
-            words = info["words"]
-            if words:
-                state = "blocked"
-            elif order.invoice_status == "to invoice":
-                state = "ready"
-            elif order.invoice_status == "invoiced":
-                state = "invoiced"
-            else:
-                state = "nothing"
-            rows.append(
-                (
-                    order.id,
-                    state,
-                    "\n".join(words) or None,
-                    info["time"],
-                    info["milestone"],
-                    info["expense"],
-                    info["change"],
-                    info["approval"],
-                    info["customer"],
-                    info["unbilled_from"],
-                    costs.get(order.id, 0.0),
-                    costs.get(order.id, 0.0) > order.amount_untaxed * risk_factor,
-                )
-            )
-        self._store(orders, rows, now)
-        return found
-
-    @api.model
-    def _store(self, orders, rows, now):
-        if not rows:
-            return
-        values = SQL(", ").join(
-            SQL(
-                "(%s, %s::varchar, %s::text, %s::numeric, %s::int, %s::int,"
-                " %s::int, %s::int, %s::int, %s::date, %s::numeric, %s::bool)",
-                *row,
-            )
-            for row in rows
-        )
-        # the dates a state started are kept while the state lasts
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE sale_order AS so
-                   SET psa_readiness = v.state,
-                       psa_blockers = v.words,
-                       psa_blocked_hours = v.hours,
-                       psa_blocked_milestones = v.milestones,
-                       psa_blocked_expenses = v.expenses,
-                       psa_blocked_changes = v.changes,
-                       psa_blocked_approvals = v.approvals,
-                       psa_blocked_customer = v.customer,
-                       psa_unbilled_from = v.unbilled_from,
-                       psa_cost = v.cost,
-                       psa_margin_at_risk = v.at_risk,
-                       psa_readiness_checked_on = %(now)s,
-                       psa_blocked_since = CASE WHEN v.state = 'blocked'
-                           THEN COALESCE(so.psa_blocked_since, %(now)s) END,
-                       psa_ready_since = CASE WHEN v.state = 'ready'
-                           THEN COALESCE(so.psa_ready_since, %(now)s) END
-                  FROM (VALUES %(values)s) AS v(id, state, words, hours, milestones,
-                       expenses, changes, approvals, customer, unbilled_from,
-                       cost, at_risk)
-                 WHERE so.id = v.id
-                """,
-                now=now,
-                values=values,
-            )
-        )
-        orders.invalidate_recordset(
-            [name for name in orders._fields if name.startswith("psa_")]
-        )
-
-    @api.model
-    def _costs(self, orders):
-        """{order id: cost of its time and approved expenses}, in two
-        aggregates (timesheet amounts are negative costs)."""
         if not orders:
             return {}
-        costs = defaultdict(float)
-        for order, amount in (
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group(
-                [("order_id", "in", orders.ids), ("project_id", "!=", False)],
-                ["order_id"],
-                ["amount:sum"],
-            )
-        ):
-            costs[order.id] -= amount
-        for order, amount in (
-            self.env["hr.expense"]
-            .sudo()
-            ._read_group(
-                [
-                    ("sale_order_id", "in", orders.ids),
-                    ("state", "in", ("approved", "done")),
-                ],
-                ["sale_order_id"],
-                ["total_amount:sum"],
-            )
-        ):
-            costs[order.id] += amount
-        return costs
+        found = self._find_blockers(orders, cutoff)
+        needs = self._store(orders, found)
+        if exceptions:
+            orders._psa_sync_exceptions(needs)
+        return found
 
-    # -------------------------------------------------------------- blockers
+    # --------------------------------------------------------------- verdict
     @api.model
     def _find_blockers(self, orders, cutoff):
-        """{order id: {kind: count, "words": [...], "unbilled_from": date}}."""
-        found = defaultdict(
-            lambda: {
-                **dict.fromkeys(BLOCKER_KINDS, 0),
-                "words": [],
-                "unbilled_from": None,
-            }
+        """{order id: {kind: count, "words": [...], "unbilled_from": date,
+        "cost": float, "state": verdict, "at_risk": bool}} for every order
+        of ``orders``, from one statement."""
+        self.env.flush_all()  # the statement reads what the ORM may hold
+        ids = array_literal(orders.ids)
+        kinds = self._blocker_fields()
+        self.env.cr.execute(
+            SQL(" UNION ALL ").join(
+                [
+                    self._facts_order(ids),
+                    *(getattr(self, f"_facts_{kind}")(ids, cutoff) for kind in kinds),
+                ]
+            )
         )
-        if not orders:
-            return found
-        self.env.flush_all()  # some kinds are read with SQL
-        self._time_blockers(orders, cutoff, found)
-        self._milestone_blockers(orders, found)
-        self._expense_blockers(orders, found)
-        self._change_blockers(orders, found)
-        self._approval_blockers(orders, found)
-        self._customer_blockers(orders, found)
+        facts = defaultdict(dict)
+        for kind, order_id, *fact in self.env.cr.fetchall():
+            facts[order_id][kind] = fact
+        phrases = self._phrases()
+        phrase = {kind: getattr(self, f"_phrase_{kind}") for kind in kinds}
+        factor = 1 + self.env["psa.batch"]._param(MARGIN_PARAM, 10.0) / 100
+        found = {}
+        for order_id in orders.ids:
+            info = dict.fromkeys(kinds, 0)
+            info.update(words=[], unbilled_from=None, cost=0.0, state=None)
+            found[order_id] = info
+            order_facts = facts.get(order_id, {})
+            confirmed, untaxed, _cost, _day, invoice_status = order_facts.get(
+                "order", (0, 0.0, None, None, None)
+            )
+            if not confirmed:
+                info["at_risk"] = False
+                continue
+            for kind in kinds:
+                fact = order_facts.get(kind)
+                if not fact:
+                    continue
+                n, amount, cost, day, names = fact
+                info["cost"] += cost or 0.0
+                if day and (not info["unbilled_from"] or day < info["unbilled_from"]):
+                    info["unbilled_from"] = day
+                if n:
+                    count, words = phrase[kind](n, amount, names, phrases)
+                    if words:
+                        info[kind] = count
+                        info["words"].append(words)
+            if info["words"]:
+                info["state"] = "blocked"
+            elif invoice_status == "to invoice":
+                info["state"] = "ready"
+            elif invoice_status == "invoiced":
+                info["state"] = "invoiced"
+            else:
+                info["state"] = "nothing"
+            info["at_risk"] = info["cost"] > (untaxed or 0.0) * factor
         return found
 
     @api.model
-    def _time_blockers(self, orders, cutoff, found):
-        """Billable time of the period not invoiced: what is not validated
-        blocks; the oldest day of it opens the order's billing period."""
-        groups = (
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("order_id", "in", orders.ids),
-                    ("project_id", "!=", False),
-                    ("so_line", "!=", False),
-                    ("date", "<=", cutoff),
-                    ("timesheet_invoice_id", "=", False),
-                ],
-                ["order_id", "psa_validated"],
-                ["unit_amount:sum", "__count", "date:min"],
-            )
+    def _facts_order(self, ids):
+        """The orders' own facts, in the shape of the blockers' facts: ``n``
+        1 when confirmed, the untaxed amount (margin) and the invoice status
+        (verdict)."""
+        return SQL(
+            """
+            SELECT 'order', id, (state = 'sale')::int, amount_untaxed::float8,
+                   NULL::float8, NULL::date, invoice_status::text
+              FROM sale_order
+             WHERE id = ANY(%s::int[])
+            """,
+            ids,
         )
-        for order, validated, hours, count, first_day in groups:
-            info = found[order.id]
-            if not info["unbilled_from"] or first_day < info["unbilled_from"]:
-                info["unbilled_from"] = first_day
-            if not validated and hours:
-                info["time"] = hours
-                info["words"].append(
-                    _(
-                        "%(hours)s h of time not validated (%(count)s lines)",
-                        hours=round(hours, 2),
-                        count=count,
-                    )
-                )
 
+    # ----------------------------------------------------------------- store
     @api.model
-    def _milestone_blockers(self, orders, found):
-        groups = (
-            self.env["project.milestone"]
-            .sudo()
-            ._read_group(
-                [
-                    ("sale_line_id.order_id", "in", orders.ids),
-                    ("is_reached", "=", True),
-                    ("psa_signed_off", "=", False),
-                ],
-                ["sale_line_id"],
-                ["name:array_agg"],
-            )
-        )
-        per_order = defaultdict(list)
-        for line, names in groups:
-            per_order[line.order_id.id].extend(names)
-        for order_id, names in per_order.items():
-            found[order_id]["milestone"] = len(names)
-            found[order_id]["words"].append(
-                _(
-                    "%(count)s reached milestones not signed off by the client: "
-                    "%(names)s",
-                    count=len(names),
-                    names=", ".join(sorted(names)),
-                )
-            )
-
-    @api.model
-    def _expense_blockers(self, orders, found):
-        groups = (
-            self.env["hr.expense"]
-            .sudo()
-            ._read_group(
-                [
-                    ("sale_order_id", "in", orders.ids),
-                    ("state", "in", ("draft", "reported", "submitted")),
-                ],
-                ["sale_order_id"],
-                ["__count", "total_amount_currency:sum"],
-            )
-        )
-        for order, count, _amount in groups:
-            found[order.id]["expense"] = count
-            found[order.id]["words"].append(
-                _("%(count)s re-invoiceable expenses not approved", count=count)
-            )
-
-    @api.model
-    def _change_blockers(self, orders, found):
-        """Change requests not decided yet: the work they cover is not agreed."""
-        groups = (
-            self.env["psa.change.request"]
-            .sudo()
-            ._read_group(
-                [
-                    ("sale_order_id", "in", orders.ids),
-                    ("approval_state", "in", ("draft", "pending")),
-                ],
-                ["sale_order_id"],
-                ["name:array_agg"],
-            )
-        )
-        for order, names in groups:
-            found[order.id]["change"] = len(names)
-            found[order.id]["words"].append(
-                _(
-                    "%(count)s open change requests: %(names)s",
-                    count=len(names),
-                    names=", ".join(sorted(names)),
-                )
-            )
-
-    @api.model
-    def _approval_blockers(self, orders, found):
-        """Pending approvals on the order and its invoices."""
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT aml.move_id, sol.order_id
-                  FROM sale_order_line_invoice_rel rel
-                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                  JOIN account_move am ON am.id = aml.move_id
-                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                 WHERE sol.order_id IN %s AND am.state = 'draft'
-                """,
-                tuple(orders.ids),
-            )
-        )
-        order_of_move = dict(self.env.cr.fetchall())
-        domain = [
-            ("state", "=", "pending"),
-            "|",
-            "&",
-            ("res_model", "=", "sale.order"),
-            ("res_id", "in", orders.ids),
-            "&",
-            ("res_model", "=", "account.move"),
-            ("res_id", "in", list(order_of_move)),
+    def _store(self, orders, found):
+        """Write the verdicts of ``found`` on the orders whose verdict changed,
+        in one statement; return {need: order ids} for the exceptions:
+        ``open_blocker`` (blocked longer than the Settings days, none open),
+        ``close_blocker``, ``open_margin``, ``close_margin``; and ``written``,
+        the orders rewritten."""
+        columns = [*VERDICT_FIELDS, *self._blocker_fields().values()]
+        kinds = self._blocker_fields()
+        rows = [
+            {
+                "id": order_id,
+                "psa_readiness": info["state"],
+                "psa_blockers": "\n".join(info["words"]) or None,
+                "psa_unbilled_from": info["unbilled_from"]
+                and fields.Date.to_string(info["unbilled_from"]),
+                "psa_cost": info["cost"],
+                "psa_margin_at_risk": info["at_risk"],
+                **{column: info[kind] for kind, column in kinds.items()},
+            }
+            for order_id, info in found.items()
         ]
-        groups = (
-            self.env["psa.approval.review"]
-            .sudo()
-            ._read_group(domain, ["res_model", "res_id"], ["__count"])
-        )
-        per_order = defaultdict(int)
-        for res_model, res_id, _count in groups:
-            order_id = res_id if res_model == "sale.order" else order_of_move[res_id]
-            per_order[order_id] += 1
-        for order_id, count in per_order.items():
-            found[order_id]["approval"] = count
-            found[order_id]["words"].append(
-                _("%(count)s approvals pending", count=count)
-            )
-
-    @api.model
-    def _customer_blockers(self, orders, found):
-        """Invoice address, payment terms, VAT where the fiscal position
-        requires it: one query for the batch."""
+        order_fields = self.env["sale.order"]._fields
+        days = self.env["psa.batch"]._param(EXCEPTION_DAYS_PARAM, 5, int)
+        now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT so.id,
-                       address.street IS NULL OR address.country_id IS NULL,
-                       so.payment_term_id IS NULL,
-                       COALESCE(fp.vat_required, FALSE)
-                           AND COALESCE(commercial.vat, '') = '',
-                       COALESCE(fp.name->>%s, fp.name->>'en_US')
-                  FROM sale_order so
-                  JOIN res_partner address ON address.id = so.partner_invoice_id
-                  JOIN res_partner commercial
-                    ON commercial.id = COALESCE(address.commercial_partner_id,
-                                                address.id)
-             LEFT JOIN account_fiscal_position fp ON fp.id = so.fiscal_position_id
-                 WHERE so.id IN %s
+                WITH v AS (
+                    SELECT * FROM json_to_recordset(%(rows)s::json)
+                        AS v(id int, %(definitions)s)
+                ), written AS (
+                    UPDATE sale_order AS so
+                       SET %(assignments)s,
+                           psa_readiness_checked_on = %(now)s,
+                           psa_blocked_since = CASE WHEN v.psa_readiness = 'blocked'
+                               THEN COALESCE(so.psa_blocked_since, %(now)s) END,
+                           psa_ready_since = CASE WHEN v.psa_readiness = 'ready'
+                               THEN COALESCE(so.psa_ready_since, %(now)s) END
+                      FROM v
+                     WHERE so.id = v.id
+                       AND (%(old)s) IS DISTINCT FROM (%(new)s)
+                 RETURNING so.id, so.psa_blocked_since
+                ), state AS (
+                    SELECT v.id, w.id IS NOT NULL AS written,
+                           COALESCE(v.psa_readiness = 'blocked', FALSE) AS blocked,
+                           COALESCE(v.psa_readiness = 'blocked'
+                               AND CASE WHEN w.id IS NULL THEN so.psa_blocked_since
+                                        ELSE w.psa_blocked_since END <= %(limit)s,
+                               FALSE) AS overdue,
+                           COALESCE(v.psa_margin_at_risk, FALSE) AS at_risk,
+                           EXISTS (SELECT 1 FROM psa_exception e
+                                    WHERE e.kind = 'billing_blocker'
+                                      AND e.res_model = 'sale.order'
+                                      AND e.res_id = v.id AND e.state = 'open')
+                               AS blocker_open,
+                           EXISTS (SELECT 1 FROM psa_exception e
+                                    WHERE e.kind = 'margin_at_risk'
+                                      AND e.res_model = 'sale.order'
+                                      AND e.res_id = v.id AND e.state = 'open')
+                               AS margin_open
+                      FROM v
+                      JOIN sale_order so ON so.id = v.id
+                 LEFT JOIN written w ON w.id = v.id
+                )
+                SELECT id, written,
+                       overdue AND NOT blocker_open,
+                       NOT blocked AND blocker_open,
+                       at_risk AND NOT margin_open,
+                       NOT at_risk AND margin_open
+                  FROM state
+                 WHERE written OR (overdue AND NOT blocker_open)
+                    OR (NOT blocked AND blocker_open) OR at_risk <> margin_open
                 """,
-                self.env.lang or "en_US",
-                tuple(orders.ids),
+                rows=json.dumps(rows),
+                definitions=SQL(", ").join(
+                    SQL(
+                        "%s %s",
+                        SQL.identifier(column),
+                        SQL(order_fields[column].column_type[1]),
+                    )
+                    for column in columns
+                ),
+                assignments=SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(column), SQL.identifier(column))
+                    for column in columns
+                ),
+                old=SQL(", ").join(
+                    SQL("so.%s", SQL.identifier(column)) for column in columns
+                ),
+                new=SQL(", ").join(
+                    SQL("v.%s", SQL.identifier(column)) for column in columns
+                ),
+                now=now,
+                limit=now - timedelta(days=days),
             )
         )
-        for order_id, no_address, no_terms, no_vat, position in self.env.cr.fetchall():
-            missing = []
-            if no_address:
-                missing.append(_("invoice address (street and country)"))
-            if no_terms:
-                missing.append(_("payment terms"))
-            if no_vat:
-                missing.append(
-                    _(
-                        "VAT number (fiscal position %(name)s requires it)",
-                        name=position,
-                    )
-                )
-            if missing:
-                found[order_id]["customer"] = len(missing)
-                found[order_id]["words"].append(
-                    _(
-                        "Customer data missing: %(what)s",
-                        what=", ".join(missing),
-                    )
-                )
+        needs = defaultdict(list)
+        for order_id, *flags in self.env.cr.fetchall():
+            for need, flag in zip(NEEDS, flags, strict=True):
+                if flag:
+                    needs[need].append(order_id)
+        orders.invalidate_recordset(
+            [*columns, "psa_readiness_checked_on"]
+            + ["psa_blocked_since", "psa_ready_since"]
+        )
+        return needs

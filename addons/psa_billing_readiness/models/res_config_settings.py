@@ -2,9 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .account_analytic_line import VALIDATOR_PARAM
-from .psa_billing_readiness import MARGIN_PARAM
+from .psa_billing_readiness import EXCEPTION_DAYS_PARAM, MARGIN_PARAM
 from .psa_milestone_signoff import LINK_DAYS_PARAM
-from .sale_order import EXCEPTION_DAYS_PARAM
 from .sale_order_line import INVOICE_VALIDATED_PARAM
 
 

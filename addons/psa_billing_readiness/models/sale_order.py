@@ -1,9 +1,6 @@
-from datetime import timedelta
-
 from odoo import _, fields, models
 
 BATCH_PARAM = "psa_billing_readiness.batch_size"
-EXCEPTION_DAYS_PARAM = "psa_billing_readiness.blocker_exception_days"
 
 READINESS = [
     ("ready", "Ready to Bill"),
@@ -71,7 +68,11 @@ class SaleOrder(models.Model):
         "the Settings margin.",
     )
     psa_readiness_checked_on = fields.Datetime(
-        string="Readiness Checked On", readonly=True, copy=False
+        string="Verdict Changed On",
+        readonly=True,
+        copy=False,
+        help="When the verdict or its blockers last changed. Checks rewrite "
+        "only the orders whose verdict changed.",
     )
     psa_blocked_since = fields.Datetime(readonly=True, copy=False)
     psa_ready_since = fields.Datetime(readonly=True, copy=False)
@@ -104,8 +105,7 @@ class SaleOrder(models.Model):
         """Server action "Check billing readiness" (list and form)."""
         self.check_access_rights("read")
         self.check_access_rule("read")
-        self.env["psa.billing.readiness"]._check(self)
-        self._psa_sync_blocker_exceptions()
+        self.env["psa.billing.readiness"]._check(self, exceptions=True)
         counts = {
             label: len(self.filtered(lambda o, key=key: o.psa_readiness == key))
             for key, label in READINESS
@@ -129,70 +129,59 @@ class SaleOrder(models.Model):
         change that may lift or add a blocker (validation, sign-off)."""
         checked = self.sudo().filtered("psa_readiness")
         if checked:
-            self.env["psa.billing.readiness"]._check(checked)
-            checked._psa_sync_blocker_exceptions()
+            self.env["psa.billing.readiness"]._check(checked, exceptions=True)
 
     def _cron_check_billing_readiness(self):
         """Nightly: every confirmed order, in claimed batches committed one by
-        one; running twice, or on two workers at once, gives the same result."""
+        one; running twice, or on two workers at once, gives the same result.
+        A batch costs the same queries whatever its size: its claim, the
+        readiness statement, the statement writing what changed, and the ORM
+        only for exceptions to open or close."""
         batch = self.env["psa.batch"]
-        size = batch._param(BATCH_PARAM, 500, int)
+        size = batch._param(BATCH_PARAM, 1000, int)
+        readiness = self.env["psa.billing.readiness"]
+        today = fields.Date.context_today(self)  # once: commits clear the cache
         for orders in batch._walk("sale.order", [("state", "=", "sale")], size):
-            self.env["psa.billing.readiness"]._check(orders)
-            orders._psa_sync_blocker_exceptions()
+            readiness._check(orders, cutoff=today, exceptions=True)
 
-    def _psa_sync_margin_exceptions(self):
-        """Margin at risk opens an exception for the project manager (finance
-        follows it); it closes when the order recovers."""
+    def _psa_sync_exceptions(self, needs):
+        """Open and close the billing-blocker and margin exceptions of self as
+        ``needs`` says (see ``psa.billing.readiness._store``). Blocked for
+        more than N days (Settings): an exception for the project manager,
+        closed once the order is no longer blocked. Margin at risk: one for
+        the project manager, finance following it, closed when it recovers."""
         orders = self.sudo()
         exceptions = self.env["psa.exception"]
-        exceptions._close_exceptions(
-            orders.filtered(lambda o: not o.psa_margin_at_risk),
-            "margin_at_risk",
-            _("The order's margin recovered."),
-        )
-        at_risk = orders.filtered("psa_margin_at_risk")
-        if not at_risk:
-            return
-        opened = exceptions._open_exceptions(
-            at_risk,
-            "margin_at_risk",
-            lambda o: _(
-                "%(order)s: cost to date %(cost)s is ahead of its value %(value)s",
-                order=o.name,
-                cost=round(o.psa_cost, 2),
-                value=round(o.amount_untaxed, 2),
-            ),
-            owner=lambda o: o.order_line.project_id.user_id[:1] or o.user_id,
-        )
-        finance = self.env.ref("account.group_account_manager").users
-        if finance:
-            opened.message_subscribe(partner_ids=finance.partner_id.ids)
-
-    def _psa_sync_blocker_exceptions(self):
-        """Blocked for more than N days (Settings): an exception in the shared
-        queue for the project manager; closed once the order is no longer
-        blocked."""
-        days = self.env["psa.batch"]._param(EXCEPTION_DAYS_PARAM, 5, int)
-        limit = fields.Datetime.now() - timedelta(days=days)
-        orders = self.sudo()
-        overdue = orders.filtered(
-            lambda o: (
-                o.psa_readiness == "blocked"
-                and o.psa_blocked_since
-                and o.psa_blocked_since <= limit
+        if needs.get("close_margin"):
+            exceptions._close_exceptions(
+                orders.browse(needs["close_margin"]),
+                "margin_at_risk",
+                _("The order's margin recovered."),
             )
-        )
-        self._psa_sync_margin_exceptions()
-        exceptions = self.env["psa.exception"]
-        exceptions._close_exceptions(
-            orders.filtered(lambda o: o.psa_readiness != "blocked"),
-            "billing_blocker",
-            _("The order is no longer blocked for billing."),
-        )
-        if overdue:
+        if needs.get("open_margin"):
+            opened = exceptions._open_exceptions(
+                orders.browse(needs["open_margin"]),
+                "margin_at_risk",
+                lambda o: _(
+                    "%(order)s: cost to date %(cost)s is ahead of its value %(value)s",
+                    order=o.name,
+                    cost=round(o.psa_cost, 2),
+                    value=round(o.amount_untaxed, 2),
+                ),
+                owner=lambda o: o.order_line.project_id.user_id[:1] or o.user_id,
+            )
+            finance = self.env.ref("account.group_account_manager").users
+            if finance:
+                opened.message_subscribe(partner_ids=finance.partner_id.ids)
+        if needs.get("close_blocker"):
+            exceptions._close_exceptions(
+                orders.browse(needs["close_blocker"]),
+                "billing_blocker",
+                _("The order is no longer blocked for billing."),
+            )
+        if needs.get("open_blocker"):
             exceptions._open_exceptions(
-                overdue,
+                orders.browse(needs["open_blocker"]),
                 "billing_blocker",
                 lambda o: _(
                     "%(order)s cannot be billed: %(blockers)s",

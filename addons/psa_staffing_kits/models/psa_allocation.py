@@ -1,9 +1,14 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 
+from odoo.addons.psa_staffing.models.psa_staffing_watch_ending import FOLLOW_ON_DAYS
 from odoo.addons.psa_warehouse_kits.models.psa_kit_loan import OUT_STATES
 
 # a request in one of these states no longer equips the consultant
 INACTIVE_REQUEST_STATES = ("cancelled", "closed")
+# fields of a booking that change when the consultant's loans are due
+CHAIN_FIELDS = {"booking_state", "date_start", "date_end", "employee_id", "project_id"}
 
 
 class PsaAllocation(models.Model):
@@ -37,25 +42,36 @@ class PsaAllocation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         allocations = super().create(vals_list)
-        allocations.filtered(
-            lambda a: a.booking_state == "confirmed"
-        )._propose_onboarding_kits()
+        confirmed = allocations.filtered(lambda a: a.booking_state == "confirmed")
+        confirmed._propose_onboarding_kits()
+        # a follow-on booking extends the loans of the consultant's kit
+        self._move_kit_loans(confirmed.employee_id, confirmed.project_id)
         return allocations
 
     def write(self, vals):
         confirming = self.browse()
         if vals.get("booking_state") == "confirmed":
             confirming = self.filtered(lambda a: a.booking_state != "confirmed")
-        moved = self.browse()
-        if "date_end" in vals:
-            moved = self.filtered(
-                lambda a: a.date_end != fields.Date.to_date(vals["date_end"])
-            )
+        # consultants and projects before the change: their loans follow
+        employees, projects = self.employee_id, self.project_id
+        started = {}
+        if "date_start" in vals:
+            started = {a.id: a.date_start for a in self}
         res = super().write(vals)
         confirming.filtered(
             lambda a: a.booking_state == "confirmed"
         )._propose_onboarding_kits()
-        moved._move_kit_loans()
+        (self.browse(started) - confirming)._move_kit_proposals(started)
+        if CHAIN_FIELDS & set(vals):
+            self._move_kit_loans(
+                employees | self.employee_id, projects | self.project_id
+            )
+        return res
+
+    def unlink(self):
+        employees, projects = self.employee_id, self.project_id
+        res = super().unlink()
+        self._move_kit_loans(employees, projects)
         return res
 
     # ------------------------------------------------------------------ actions
@@ -161,31 +177,90 @@ class PsaAllocation(models.Model):
             ),
         }
 
-    def _move_kit_loans(self):
-        """The loans still out of the kits proposed for these bookings are due
-        at the bookings' new end (logged on the booking)."""
+    def _kit_loans_end(self, followers):
+        """When the consultant's booking that self starts ends: the end of
+        self, or of the confirmed follow-ons in ``followers`` (bookings of the
+        same consultant on the same project) that continue it, each starting
+        at most ``FOLLOW_ON_DAYS`` after the end of the one before."""
+        self.ensure_one()
+        gap = timedelta(days=FOLLOW_ON_DAYS)
+        end = self.date_end
+        for other in followers.sorted(lambda a: (a.date_start, a.id)):
+            if (
+                other != self
+                and other.booking_state == "confirmed"
+                and other.employee_id == self.employee_id
+                and other.project_id == self.project_id
+                and self.date_start <= other.date_start <= end + gap
+            ):
+                end = max(end, other.date_end)
+        return end
+
+    @api.model
+    def _move_kit_loans(self, employees, projects, log=True):
+        """The loans still out of the kits proposed for the bookings of
+        ``employees`` on ``projects`` are due when the booking, follow-ons
+        included, ends (not before today); with ``log``, noted on the kit's
+        booking."""
+        if not employees or not projects:
+            return
         # sudo: the resource manager moving a booking may not manage loans
         loans = (
             self.env["psa.kit.loan"]
             .sudo()
             .search(
                 [
-                    ("request_id.allocation_id", "in", self.ids),
+                    ("request_id.allocation_id.employee_id", "in", employees.ids),
+                    ("request_id.allocation_id.project_id", "in", projects.ids),
                     ("state", "in", OUT_STATES),
                 ]
             )
+        )
+        if not loans:
+            return
+        anchors = loans.request_id.allocation_id
+        followers = self.sudo().search(
+            [
+                ("employee_id", "in", anchors.employee_id.ids),
+                ("project_id", "in", anchors.project_id.ids),
+                ("booking_state", "=", "confirmed"),
+            ]
         )
         today = fields.Date.context_today(self)
         for allocation, allocation_loans in loans.grouped(
             lambda loan: loan.request_id.allocation_id
         ).items():
-            due = max(allocation.date_end, today)
-            allocation_loans.write({"date_due": due})
-            allocation.sudo().message_post(
+            due = max(allocation._kit_loans_end(followers), today)
+            moving = allocation_loans.filtered(lambda loan, d=due: loan.date_due != d)
+            if not moving:
+                continue
+            moving.write({"date_due": due})
+            if not log:
+                continue
+            allocation.message_post(
                 body=_(
-                    "Kit loans %(loans)s now due on %(date)s, the new end of "
-                    "the booking.",
-                    loans=", ".join(allocation_loans.mapped("name")),
+                    "Kit loans %(loans)s now due on %(date)s, when the booking "
+                    "(follow-ons included) ends.",
+                    loans=", ".join(moving.mapped("name")),
                     date=due,
                 )
             )
+
+    def _move_kit_proposals(self, started):
+        """Draft onboarding kits proposed for these bookings are needed by
+        their new start (not before today); ``started`` maps each booking's
+        id to its start before the move."""
+        moved = self.filtered(lambda a: a.date_start != started.get(a.id))
+        if not moved:
+            return
+        # sudo: the resource manager moving a booking may not request kits
+        drafts = (
+            self.env["psa.kit.request"]
+            .sudo()
+            .search([("allocation_id", "in", moved.ids), ("state", "=", "draft")])
+        )
+        today = fields.Date.context_today(self)
+        for request in drafts:
+            needed = max(request.allocation_id.date_start, today)
+            if request.needed_date != needed:
+                request.write({"needed_date": needed})

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class PsaKitLoan(models.Model):
@@ -6,13 +6,14 @@ class PsaKitLoan(models.Model):
 
     @api.model
     def _create_from_deliveries(self, moves):
-        """Loans of a kit proposed for a booking are due when the booking ends
-        (not before today), instead of at the project's end."""
+        """Loans of a kit proposed for a booking are due when the booking
+        (follow-ons included) ends, not before today, instead of at the
+        project's end."""
         loans = super()._create_from_deliveries(moves)
-        today = fields.Date.context_today(self)
         bridged = loans.filtered(lambda loan: loan.request_id.allocation_id)
-        for due, group in bridged.grouped(
-            lambda loan: max(loan.request_id.allocation_id.date_end, today)
-        ).items():
-            group.write({"date_due": due})
+        if bridged:
+            anchors = bridged.request_id.allocation_id
+            self.env["psa.allocation"]._move_kit_loans(
+                anchors.employee_id, anchors.project_id, log=False
+            )
         return loans

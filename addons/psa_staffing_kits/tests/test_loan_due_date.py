@@ -59,3 +59,50 @@ class TestLoanDueDate(PsaStaffingKitsCommon):
         self.assertEqual(set(request.loan_ids.mapped("date_due")), {date(2027, 6, 30)})
         allocation.write({"date_end": date(2027, 4, 15)})
         self.assertEqual(set(request.loan_ids.mapped("date_due")), {date(2027, 6, 30)})
+
+    def test_follow_on_booking_extends_the_loans(self):
+        allocation = self._allocate(hours=self._hours_for_load(30))
+        request = self._lend(allocation)
+        loans = request.loan_ids
+        follow_on = self._allocate(
+            hours=self._hours_for_load(30), period=(date(2027, 4, 5), date(2027, 4, 30))
+        )
+        self.assertEqual(set(loans.mapped("date_due")), {date(2027, 3, 31)})
+        follow_on.with_user(self.resource_manager).action_confirm()
+        self.assertEqual(len(self._proposals()), 1, "the consultant has a kit")
+        self.assertEqual(set(loans.mapped("date_due")), {date(2027, 4, 30)})
+        self.assertIn("now due on 2027-04-30", allocation.message_ids[:1].body)
+        # the follow-on moves: the loans follow it
+        follow_on.with_user(self.resource_manager).write(
+            {"date_end": date(2027, 5, 14)}
+        )
+        self.assertEqual(set(loans.mapped("date_due")), {date(2027, 5, 14)})
+        # a booking starting later than a week after the end is no follow-on
+        follow_on.with_user(self.resource_manager).write(
+            {"date_start": date(2027, 4, 12)}
+        )
+        self.assertEqual(set(loans.mapped("date_due")), {date(2027, 3, 31)})
+        follow_on.write({"date_start": date(2027, 4, 1)})
+        self.assertEqual(set(loans.mapped("date_due")), {date(2027, 5, 14)})
+        # released or deleted, it no longer extends them
+        follow_on.with_user(self.resource_manager).action_set_provisional()
+        self.assertEqual(set(loans.mapped("date_due")), {date(2027, 3, 31)})
+        follow_on.action_confirm()
+        self.assertEqual(set(loans.mapped("date_due")), {date(2027, 5, 14)})
+        follow_on.unlink()
+        self.assertEqual(set(loans.mapped("date_due")), {date(2027, 3, 31)})
+
+    def test_loans_dispatched_after_the_follow_on_are_due_at_its_end(self):
+        allocation = self._allocate(hours=self._hours_for_load(30))
+        allocation.action_confirm()
+        self._allocate(
+            hours=self._hours_for_load(30),
+            period=(date(2027, 4, 1), date(2027, 4, 30)),
+            booking_state="confirmed",
+        )
+        request = self._proposals().with_user(self.project_manager)
+        request.action_request_approval()
+        self._dispatch(request.sudo())
+        self.assertEqual(
+            set(request.sudo().loan_ids.mapped("date_due")), {date(2027, 4, 30)}
+        )

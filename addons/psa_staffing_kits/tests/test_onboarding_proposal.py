@@ -244,3 +244,29 @@ class TestOnboardingProposal(PsaStaffingKitsCommon):
             f"their requests: {create_many - create_few} more, confirming "
             f"without proposing: {base_many - base_few} more",
         )
+
+    def test_draft_proposal_follows_the_booking_start(self):
+        allocation = self._allocate(hours=self._hours_for_load(30))
+        allocation.action_confirm()
+        request = self._proposals()
+        self.assertEqual(request.needed_date, date(2027, 3, 1))
+        allocation.with_user(self.resource_manager).write(
+            {"date_start": date(2027, 3, 8), "date_end": date(2027, 4, 9)}
+        )
+        self.assertEqual(request.needed_date, date(2027, 3, 8))
+        allocation.with_user(self.resource_manager).write(
+            {"date_start": date(2027, 3, 3)}
+        )
+        self.assertEqual(request.needed_date, date(2027, 3, 3))
+        # the project manager changed it by hand: a later move still follows
+        request.with_user(self.project_manager).needed_date = date(2027, 2, 22)
+        allocation.with_user(self.resource_manager).write(
+            {"date_start": date(2027, 3, 15)}
+        )
+        self.assertEqual(request.needed_date, date(2027, 3, 15))
+        # once submitted, the date is the requester's: it stays
+        request.with_user(self.project_manager).action_request_approval()
+        allocation.with_user(self.resource_manager).write(
+            {"date_start": date(2027, 3, 22)}
+        )
+        self.assertEqual(request.needed_date, date(2027, 3, 15))

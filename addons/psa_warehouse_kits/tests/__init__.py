@@ -5,3 +5,4 @@ from . import test_kit_stock
 from . import test_kit_performance
 from . import test_kit_loan
 from . import test_kit_reservation_race
+from . import test_tour
