@@ -21,7 +21,6 @@ class _Digest:
 
     def __init__(self):
         self.entries = []
-        self.activity_ids = []
 
 
 class PsaApprovalReview(models.Model):
@@ -255,7 +254,6 @@ class PsaApprovalReview(models.Model):
             return
         digest = _Digest()
         yield self.with_context(psa_approval_digest=digest)
-        self.env["mail.activity"].sudo().browse(digest.activity_ids).exists().unlink()
         self._send_digest(digest.entries)
 
     def _send_digest(self, entries, shown=20):
@@ -283,25 +281,16 @@ class PsaApprovalReview(models.Model):
             )
 
     def _close_activities(self):
-        """Delete the reviewers' activities of these reviews; inside
-        ``_notification_digest``, once for all the decisions of it (an
-        activity's unlink costs about ten queries, once or for a hundred)."""
         activity_type = self.env.ref("psa_approvals.mail_activity_type_approval")
-        activities = self.env["mail.activity"].sudo()
         for review in self:
-            activities |= activities.search(
+            self.env["mail.activity"].sudo().search(
                 [
                     ("res_model", "=", review.res_model),
                     ("res_id", "=", review.res_id),
                     ("activity_type_id", "=", activity_type.id),
                     ("user_id", "in", review.reviewer_ids.ids),
                 ]
-            )
-        digest = self.env.context.get("psa_approval_digest")
-        if digest is not None:
-            digest.activity_ids += activities.ids
-        else:
-            activities.unlink()
+            ).unlink()
 
     # -------------------------------------------------------------- decisions
     @api.model
