@@ -13,12 +13,11 @@ class TestKitPerformance(PsaKitsCommon):
     deliveries of the whole selection in one procurement run (each product's
     rule searched once), reserves their moves together and procures what is
     missing in one run too (the notes of what could not be procured written
-    at once); the approval engine deletes the closed steps' activities once
-    for the selection. What remains per request (47 queries here, from 141)
-    is the engine deciding each record (lock, review, next step's activity,
+    at once). What remains per request (64 queries here, from 141) is the
+    approval engine deciding each record (about 33: lock, review, activities,
     log) and Odoo's stock: a transfer created and its partner subscribed per
-    procurement group, push rules searched and quants gathered move by move;
-    the bound below catches a loop of our own."""
+    procurement group (about 14), push rules searched and quants gathered
+    move by move (about 12); the bound below catches a loop of our own."""
 
     def _requests(self, count):
         requests = self.env["psa.kit.request"]
@@ -63,4 +62,4 @@ class TestKitPerformance(PsaKitsCommon):
             *counts,
             per_request,
         )
-        self.assertLessEqual(per_request, 55)
+        self.assertLessEqual(per_request, 70)
