@@ -18,6 +18,9 @@
         "views/psa_kit_request_views.xml",
     ],
     "demo": ["demo/psa_staffing_kits_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["psa_staffing_kits/static/tests/tours/*.js"],
+    },
     "installable": True,
     "auto_install": True,
 }

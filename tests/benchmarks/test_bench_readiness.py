@@ -520,9 +520,9 @@ class TestBenchReadiness(TransactionCase):
         }
         self.assertTrue(all(blocked_by.values()), f"every kind blocks: {blocked_by}")
 
-        first_seconds, (first_queries, first_opened) = best_of(
-            self._night, runs=NIGHTS, before=self._reset
-        )
+        # the first night, untimed: the verdicts the usual nights start from
+        self._reset()
+        self._night()
         cr = self.env.cr
         cr.execute(
             "SELECT psa_readiness, count(*) FROM sale_order WHERE id = ANY(%s::int[])"
@@ -541,6 +541,9 @@ class TestBenchReadiness(TransactionCase):
         )
         rewritten_last = cr.fetchone()[0]
         self.assertLess(rewritten_last, ORDERS / 10, "only what changed is written")
+        first_seconds, (first_queries, first_opened) = best_of(
+            self._night, runs=NIGHTS, before=self._reset
+        )
 
         worklist = [
             self._worklist_queries(self.orders[:n]) for n in (ORDERS // 4, ORDERS)

@@ -34,11 +34,11 @@ class PsaBillingReadiness(models.AbstractModel):
     A batch of orders costs the same queries whatever its size: one
     statement gathers the facts of every kind of blocker (one query per kind,
     see ``psa_billing_readiness_blockers.py``, joined with UNION ALL), Python
-    words them, and one statement writes the orders whose verdict changed
-    (and only those: an unchanged order is neither rewritten nor locked
-    again) and returns the billing-blocker and margin exceptions to open or
-    close. Nothing goes through the ORM's write, so no computed field of
-    sale.order is recomputed per order.
+    words them, and one statement writes the orders whose verdict, counts or
+    cost changed (an unchanged order is not rewritten: sale_order rows are
+    wide and indexed many times over) and returns the billing-blocker and
+    margin exceptions to open or close. Nothing goes through the ORM's write,
+    so no computed field of sale.order is recomputed per order.
     """
 
     _name = "psa.billing.readiness"
@@ -66,15 +66,20 @@ class PsaBillingReadiness(models.AbstractModel):
     def _find_blockers(self, orders, cutoff):
         """{order id: {kind: count, "words": [...], "unbilled_from": date,
         "cost": float, "state": verdict, "at_risk": bool}} for every order
-        of ``orders``, from one statement."""
+        of ``orders``: one statement for the kinds that have a
+        ``_facts_<kind>`` query, then ``_more_blockers()``."""
         self.env.flush_all()  # the statement reads what the ORM may hold
         ids = array_literal(orders.ids)
         kinds = self._blocker_fields()
+        sql_kinds = [kind for kind in kinds if hasattr(self, f"_facts_{kind}")]
         self.env.cr.execute(
             SQL(" UNION ALL ").join(
                 [
                     self._facts_order(ids),
-                    *(getattr(self, f"_facts_{kind}")(ids, cutoff) for kind in kinds),
+                    *(
+                        getattr(self, f"_facts_{kind}")(ids, cutoff)
+                        for kind in sql_kinds
+                    ),
                 ]
             )
         )
@@ -82,25 +87,15 @@ class PsaBillingReadiness(models.AbstractModel):
         for kind, order_id, *fact in self.env.cr.fetchall():
             facts[order_id][kind] = fact
         phrases = self._phrases()
-        phrase = {kind: getattr(self, f"_phrase_{kind}") for kind in kinds}
-        factor = 1 + self.env["psa.batch"]._param(MARGIN_PARAM, 10.0) / 100
+        phrase = {kind: getattr(self, f"_phrase_{kind}") for kind in sql_kinds}
         found = {}
         for order_id in orders.ids:
             info = dict.fromkeys(kinds, 0)
-            info.update(words=[], unbilled_from=None, cost=0.0, state=None)
+            info.update(words=[], unbilled_from=None, cost=0.0)
             found[order_id] = info
-            order_facts = facts.get(order_id, {})
-            confirmed, untaxed, _cost, _day, invoice_status = order_facts.get(
-                "order", (0, 0.0, None, None, None)
-            )
-            if not confirmed:
-                info["at_risk"] = False
-                continue
-            for kind in kinds:
-                fact = order_facts.get(kind)
-                if not fact:
+            for kind, (n, amount, cost, day, names) in facts[order_id].items():
+                if kind == "order":
                     continue
-                n, amount, cost, day, names = fact
                 info["cost"] += cost or 0.0
                 if day and (not info["unbilled_from"] or day < info["unbilled_from"]):
                     info["unbilled_from"] = day
@@ -108,7 +103,21 @@ class PsaBillingReadiness(models.AbstractModel):
                     count, words = phrase[kind](n, amount, names, phrases)
                     if words:
                         info[kind] = count
-                        info["words"].append(words)
+                        info[kind, "words"] = words
+        self._more_blockers(orders, cutoff, found)
+        factor = 1 + self.env["psa.batch"]._param(MARGIN_PARAM, 10.0) / 100
+        for order_id, info in found.items():
+            confirmed, untaxed, _cost, _day, invoice_status = facts[order_id].get(
+                "order", (0, 0.0, None, None, None)
+            )
+            if not confirmed:  # no verdict, nothing counted
+                info.update(dict.fromkeys(kinds, 0), cost=0.0, unbilled_from=None)
+                info.update(words=[], state=None, at_risk=False)
+                continue
+            # listed in the order of _blocker_fields()
+            info["words"] = [
+                info.pop((kind, "words")) for kind in kinds if (kind, "words") in info
+            ]
             if info["words"]:
                 info["state"] = "blocked"
             elif invoice_status == "to invoice":
@@ -119,6 +128,14 @@ class PsaBillingReadiness(models.AbstractModel):
                 info["state"] = "nothing"
             info["at_risk"] = info["cost"] > (untaxed or 0.0) * factor
         return found
+
+    @api.model
+    def _more_blockers(self, orders, cutoff, found):
+        """Hook for kinds worked out in Python rather than by a ``_facts_<kind>``
+        query: set ``found[order_id][kind]`` (the count stored on the order)
+        and ``found[order_id][kind, "words"]`` (its phrase); add to
+        ``"cost"`` or lower ``"unbilled_from"`` if the kind has some. One
+        query for the whole batch, never one per order."""
 
     @api.model
     def _facts_order(self, ids):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import HttpCase, tagged
 
 from .common import PsaKitsCommon
@@ -87,6 +89,7 @@ class TestKitTour(PsaKitsCommon, HttpCase):
             self.env.ref("psa_warehouse_kits.approval_rule_kit_consumables_auto"),
         )
         self.assertEqual(onboarding.requester_id, self.project_manager)
+        self.assertEqual(onboarding.needed_date, self.today + timedelta(days=7))
         self.assertEqual(onboarding.recipient_user_id, self.consultant)
         for request in loaner | server:
             self.assertEqual(
