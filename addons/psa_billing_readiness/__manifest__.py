@@ -1,7 +1,8 @@
 {
     "name": "PSA Billing Readiness",
     "summary": "Timesheet validation, milestone client sign-off, billing readiness "
-    "per sale order and invoice release through the approval matrix",
+    "per sale order, retainers and their overage, and invoice release through "
+    "the approval matrix",
     "version": "17.0.1.0.0",
     "category": "Services/Project",
     "author": "PSA Operations",
@@ -22,6 +23,8 @@
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
         "data/psa_approval_rule_data.xml",
+        "data/product_data.xml",
+        "data/ir_cron_retainer_data.xml",
         "views/account_analytic_line_views.xml",
         "views/psa_milestone_signoff_views.xml",
         "views/project_milestone_views.xml",
@@ -30,11 +33,15 @@
         "views/account_move_views.xml",
         "views/psa_change_request_views.xml",
         "views/psa_timesheet_writeoff_views.xml",
+        "views/psa_retainer_overage_views.xml",
         "views/psa_billing_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/psa_billing_menus.xml",
     ],
-    "demo": ["demo/psa_billing_readiness_demo.xml"],
+    "demo": [
+        "demo/psa_billing_readiness_demo.xml",
+        "demo/psa_retainer_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": ["psa_billing_readiness/static/tests/tours/*.js"],
     },

@@ -9,4 +9,5 @@ class PsaApprovalRule(models.Model):
             "account.move",
             "psa.change.request",
             "psa.timesheet.writeoff",
+            "psa.retainer.overage",
         ]

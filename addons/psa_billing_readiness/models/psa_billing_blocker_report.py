@@ -8,6 +8,7 @@ KINDS = [
     ("change", "Open change requests"),
     ("approval", "Approvals pending"),
     ("customer", "Customer data missing"),
+    ("overage", "Retainer overage not approved"),
 ]
 
 
@@ -24,7 +25,7 @@ class PsaBillingBlockerReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     kind = fields.Selection(KINDS, readonly=True)
     count = fields.Float(
-        readonly=True, help="Hours for time, otherwise the number of items."
+        readonly=True, help="Hours for time and overage, otherwise the number of items."
     )
     project_manager_id = fields.Many2one("res.users", readonly=True)
     blocked_since = fields.Datetime(readonly=True)
@@ -55,7 +56,8 @@ class PsaBillingBlockerReport(models.Model):
                        (3, 'expense', so.psa_blocked_expenses::float),
                        (4, 'change', so.psa_blocked_changes::float),
                        (5, 'approval', so.psa_blocked_approvals::float),
-                       (6, 'customer', so.psa_blocked_customer::float)
+                       (6, 'customer', so.psa_blocked_customer::float),
+                       (7, 'overage', so.psa_blocked_overage::float)
                  ) AS k(rank, kind, count)
                  WHERE so.psa_readiness = 'blocked' AND k.count > 0
             )

@@ -35,6 +35,7 @@ class PsaBillingReadinessBlockers(models.AbstractModel):
             "change": "psa_blocked_changes",
             "approval": "psa_blocked_approvals",
             "customer": "psa_blocked_customer",
+            "overage": "psa_blocked_overage",
         }
 
     @api.model
@@ -53,6 +54,10 @@ class PsaBillingReadinessBlockers(models.AbstractModel):
             "address": _("invoice address (street and country)"),
             "terms": _("payment terms"),
             "vat": _("VAT number (fiscal position %(name)s requires it)"),
+            "overage": _(
+                "%(hours)s h past the prepaid hours of a retainer without an "
+                "approved overage"
+            ),
         }
 
     # ------------------------------------------------------------------ time
@@ -238,3 +243,33 @@ class PsaBillingReadinessBlockers(models.AbstractModel):
             for name in names.split("\n")
         ]
         return len(missing), phrases["customer"] % {"what": ", ".join(missing)}
+
+    # --------------------------------------------------------------- overage
+    @api.model
+    def _facts_overage(self, ids, cutoff):
+        """Retainers (psa.retainer) with hours logged past their prepaid ones
+        that no approved or rejected overage covers, and those hours."""
+        retainer = self.env["psa.retainer"]
+        query = retainer._lines_query()
+        query.add_where(
+            SQL("%s = ANY(%s::int[])", SQL.identifier(query.table, "order_id"), ids)
+        )
+        return SQL(
+            """
+            SELECT 'overage', usage.order_id, count(*)::int,
+                   sum(usage.undecided)::float8, NULL::float8, NULL::date,
+                   NULL::text
+              FROM (%s) AS usage
+             WHERE usage.undecided > 0
+          GROUP BY usage.order_id
+            """,
+            retainer._usage_sql(query),
+        )
+
+    @api.model
+    def _phrase_overage(self, n, amount, names, phrases):
+        """The hours block (the count field holds hours, as for time)."""
+        if not n or not amount:
+            return 0.0, None
+        hours = round(amount, 2)
+        return hours, phrases["overage"] % {"hours": hours}

@@ -1,4 +1,7 @@
+from collections import defaultdict
+
 from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 BATCH_PARAM = "psa_billing_readiness.batch_size"
 
@@ -67,6 +70,20 @@ class SaleOrder(models.Model):
         help="Cost to date is ahead of the order's untaxed value by more than "
         "the Settings margin.",
     )
+    psa_blocked_overage = fields.Float(
+        string="Overage Hours Not Approved",
+        readonly=True,
+        copy=False,
+        help="Hours logged past a retainer's prepaid hours that no decided "
+        "overage covers, at the last readiness check.",
+    )
+    psa_overage_count = fields.Integer(compute="_compute_psa_overage")
+    psa_overage_unrequested = fields.Float(
+        string="Overage Hours to Request",
+        compute="_compute_psa_overage",
+        help="Hours logged past the retainers' prepaid hours that no overage "
+        "request covers yet.",
+    )
     psa_readiness_checked_on = fields.Datetime(
         string="Verdict Changed On",
         readonly=True,
@@ -88,6 +105,59 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.psa_change_request_count = counts.get(order, 0)
+
+    def _compute_psa_overage(self):
+        # sudo: counts and hours, shown to whoever reads the order; an order
+        # being created has none
+        ids = self._origin.ids
+        counts = defaultdict(int)
+        unrequested = defaultdict(float)
+        if ids:
+            for order, count in (
+                self.env["psa.retainer.overage"]
+                .sudo()
+                ._read_group([("order_id", "in", ids)], ["order_id"], ["__count"])
+            ):
+                counts[order.id] = count
+            usage = self.env["psa.retainer"]._usage([("order_id", "in", ids)])
+            for used in usage.values():
+                unrequested[used.order_id] += used.unrequested
+        for order in self:
+            order.psa_overage_count = counts[order._origin.id]
+            order.psa_overage_unrequested = unrequested[order._origin.id]
+
+    def action_psa_view_overages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_billing_readiness.psa_retainer_overage_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        return action
+
+    def action_psa_request_overage(self):
+        """A new overage request for the first retainer of the order with
+        hours no request covers, proposing those hours."""
+        self.ensure_one()
+        usage = self.env["psa.retainer"]._usage([("order_id", "=", self.id)])
+        line_id = next(
+            (line_id for line_id, used in usage.items() if used.unrequested), None
+        )
+        if not line_id:
+            raise UserError(
+                _(
+                    "%(order)s has no hours past its retainers' prepaid hours "
+                    "left to request.",
+                    order=self.name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Request Overage"),
+            "res_model": "psa.retainer.overage",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_sale_line_id": line_id},
+        }
 
     def action_psa_view_change_requests(self):
         self.ensure_one()
@@ -218,6 +288,8 @@ class SaleOrder(models.Model):
             return action
         if kind == "change":
             return self.action_psa_view_change_requests()
+        if kind == "overage":
+            return self.action_psa_view_overages()
         if kind == "expense":
             return {
                 "type": "ir.actions.act_window",

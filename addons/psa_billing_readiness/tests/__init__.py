@@ -8,3 +8,5 @@ from . import test_change_request
 from . import test_timesheet_writeoff
 from . import test_billing_reports
 from . import test_tour
+from . import test_retainer_watch
+from . import test_retainer_overage

@@ -18,10 +18,8 @@ from . import psa_staffing_watch
 from . import psa_staffing_watch_anomaly
 from . import psa_staffing_watch_ending
 from . import psa_staffing_watch_actuals
-from . import psa_staffing_watch_retainer
 from . import hr_leave
 from . import account_analytic_line
-from . import sale_order_line
 from . import psa_staffing_daily_load
 from . import psa_staffing_board
 from . import hr_job

@@ -46,7 +46,6 @@ class PsaStaffingWatch(models.AbstractModel):
             "psa.staffing.watch.anomaly",
             "psa.staffing.watch.ending",
             "psa.staffing.watch.actuals",
-            "psa.staffing.watch.retainer",
         ]
 
     @api.model

@@ -11,7 +11,6 @@ from . import test_watch_leave_conflict
 from . import test_watch_anomaly
 from . import test_watch_ending
 from . import test_watch_actuals
-from . import test_watch_retainer
 from . import test_watch_settings
 from . import test_watch_performance
 from . import test_watch_failure

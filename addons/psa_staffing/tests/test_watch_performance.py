@@ -6,9 +6,8 @@ from .watch_common import PsaStaffingWatchCommon
 
 
 class TestWatchPerformance(PsaStaffingWatchCommon):
-    """Each check costs the same queries for 5 records as for 30 in a batch
-    (the retainer check: see its tests), and the whole nightly action run
-    twice changes nothing the second time."""
+    """Each check costs the same queries for 5 records as for 30 in a batch,
+    and the whole nightly action run twice changes nothing the second time."""
 
     @classmethod
     def setUpClass(cls):

@@ -52,8 +52,9 @@ class PsaAllocation(models.Model):
         confirming = self.browse()
         if vals.get("booking_state") == "confirmed":
             confirming = self.filtered(lambda a: a.booking_state != "confirmed")
-        # consultants and projects before the change: their loans follow
-        employees, projects = self.employee_id, self.project_id
+        chained = bool(CHAIN_FIELDS & set(vals))
+        # consultants and projects before the change: their loans follow too
+        before = (self.employee_id, self.project_id) if chained else None
         started = {}
         if "date_start" in vals:
             started = {a.id: a.date_start for a in self}
@@ -62,9 +63,9 @@ class PsaAllocation(models.Model):
             lambda a: a.booking_state == "confirmed"
         )._propose_onboarding_kits()
         (self.browse(started) - confirming)._move_kit_proposals(started)
-        if CHAIN_FIELDS & set(vals):
+        if chained:
             self._move_kit_loans(
-                employees | self.employee_id, projects | self.project_id
+                before[0] | self.employee_id, before[1] | self.project_id
             )
         return res
 

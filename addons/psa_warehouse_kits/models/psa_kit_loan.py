@@ -313,15 +313,6 @@ class PsaKitLoan(models.Model):
             ).write({"state": "lent", "return_picking_id": False})
 
     # ------------------------------------------------------------------- cron
-    def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        """The nightly reminders do not make their assignees followers of the
-        loans (``mail.activity`` subscribes each assignee with queries of its
-        own: a batch would cost a query per employee); the activity is the
-        message."""
-        if self.env.context.get("psa_kit_loan_no_subscribe"):
-            return True
-        return super().message_subscribe(partner_ids, subtype_ids)
-
     @api.model
     def _reminder_domain(self, today, days):
         """Loans out that need a reminder (due within ``days``, not reminded

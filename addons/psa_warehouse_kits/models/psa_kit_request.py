@@ -640,7 +640,8 @@ class PsaKitRequest(models.Model):
                         line._prepare_procurement_values(group),
                     )
                 )
-        self.env["procurement.group"].sudo().run(procurements)
+        with self.env["procurement.group"]._psa_rule_memo():
+            self.env["procurement.group"].sudo().run(procurements)
         # pickings reserving at confirmation did (all their moves at once);
         # the others reserve now
         requests.picking_ids.move_ids.filtered(
@@ -836,7 +837,10 @@ class PsaKitRequest(models.Model):
         # without those that failed, until the rest goes through
         while todo:
             try:
-                with self.env.cr.savepoint():
+                with (
+                    self.env.cr.savepoint(),
+                    self.env["procurement.group"]._psa_rule_memo(),
+                ):
                     group_model.run([item[2] for item in todo], raise_user_error=False)
                 return
             except ProcurementException as error:
