@@ -1,6 +1,29 @@
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from odoo_test_helper import FakeModelLoader
 
 from odoo.tests import TransactionCase
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@contextmanager
+def assert_no_writes(test):
+    """Fail ``test`` if the block writes to the database: a scheduled action
+    run a second time the same night must change nothing."""
+    seen = []
+    cursor_class = type(test.env.cr)
+    execute = cursor_class.execute
+
+    def spy(cr, query, params=None, log_exceptions=True):
+        code = getattr(query, "code", query)
+        seen.append(str(code).lstrip().upper())
+        return execute(cr, query, params, log_exceptions)
+
+    with patch.object(cursor_class, "execute", spy):
+        yield
+    test.assertFalse([q for q in seen if q.startswith(WRITES)])
 
 
 class PsaApprovalsFactory:

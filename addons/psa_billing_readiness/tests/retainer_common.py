@@ -1,14 +1,12 @@
-from contextlib import contextmanager
-from unittest.mock import patch
-
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import TransactionCase
 
+from odoo.addons.psa_approvals.tests.common import assert_no_writes
+
 from .common import PsaBillingFactory
 
-WRITES = ("INSERT", "UPDATE", "DELETE")
 CRON = "psa.retainer.watch"
 
 
@@ -104,22 +102,8 @@ class PsaRetainerCommon(PsaBillingFactory, TransactionCase):
             ]
         )
 
-    @contextmanager
     def _assert_no_writes(self):
-        """Fail if the block writes to the database: a second run the same
-        night must change nothing."""
-        seen = []
-        cursor_class = type(self.env.cr)
-        execute = cursor_class.execute
-
-        def spy(cr, query, params=None, log_exceptions=True):
-            code = getattr(query, "code", query)
-            seen.append(str(code).lstrip().upper())
-            return execute(cr, query, params, log_exceptions)
-
-        with patch.object(cursor_class, "execute", spy):
-            yield
-        self.assertFalse([q for q in seen if q.startswith(WRITES)])
+        return assert_no_writes(self)
 
     def _queries(self, today, build, count):
         """Queries of one run of the watch over what ``build(count)`` made,

@@ -1,13 +1,10 @@
-from contextlib import contextmanager
-from unittest.mock import patch
-
 from freezegun import freeze_time
 
 from odoo import fields
 
-from .common import PsaStaffingCommon
+from odoo.addons.psa_approvals.tests.common import assert_no_writes
 
-WRITES = ("INSERT", "UPDATE", "DELETE")
+from .common import PsaStaffingCommon
 
 
 class PsaStaffingWatchCommon(PsaStaffingCommon):
@@ -84,22 +81,8 @@ class PsaStaffingWatchCommon(PsaStaffingCommon):
             self.env[check].sudo()._watch(batch_size)
         self.env.invalidate_all()
 
-    @contextmanager
     def _assert_no_writes(self):
-        """Fail if the block writes to the database: a second run of a check
-        the same night must change nothing."""
-        seen = []
-        cursor_class = type(self.env.cr)
-        execute = cursor_class.execute
-
-        def spy(cr, query, params=None, log_exceptions=True):
-            code = getattr(query, "code", query)
-            seen.append(str(code).lstrip().upper())
-            return execute(cr, query, params, log_exceptions)
-
-        with patch.object(cursor_class, "execute", spy):
-            yield
-        self.assertFalse([q for q in seen if q.startswith(WRITES)])
+        return assert_no_writes(self)
 
     def _queries(self, check, today, build, count):
         """Queries of one run of ``check`` over what ``build(count)`` made,
