@@ -6,6 +6,7 @@ from . import psa_kit_template
 from . import psa_kit_template_line
 from . import psa_kit_request
 from . import psa_kit_request_line
+from . import psa_kit_request_money
 from . import procurement_group
 from . import stock_rule
 from . import stock_move
@@ -13,3 +14,7 @@ from . import stock_picking
 from . import res_config_settings
 from . import psa_kit_loan
 from . import psa_kit_write_off
+from . import project_project
+from . import sale_order
+from . import sale_order_line
+from . import account_analytic_line

@@ -246,7 +246,13 @@ class PsaKitLoan(models.Model):
                 ("state", "in", OUT_STATES),
             ]
         )
-        for move in receipt.move_ids:
+        # only lent items are checked against loans; billable and expense
+        # items may come back too (their money follows the return)
+        for move in receipt.move_ids.filtered(
+            lambda m: (
+                m.origin_returned_move_id.psa_kit_line_id.treatment == "returnable"
+            )
+        ):
             lent = outstanding.filtered(
                 lambda loan, m=move: loan.move_id == m.origin_returned_move_id
             )

@@ -156,6 +156,14 @@ class PsaKitRequest(models.Model):
     has_restricted = fields.Boolean(compute="_compute_line_flags", store=True)
     has_client_owned = fields.Boolean(compute="_compute_line_flags", store=True)
     has_serialized = fields.Boolean(compute="_compute_line_flags", store=True)
+    product_categ_ids = fields.Many2many(
+        "product.category",
+        string="Product Categories",
+        compute="_compute_product_categ_ids",
+        store=True,
+        help="The categories of the items and their parent categories: a rule "
+        "whose Condition names a category holds its subcategories too.",
+    )
     consumables_only = fields.Boolean(
         compute="_compute_line_flags",
         store=True,
@@ -256,6 +264,18 @@ class PsaKitRequest(models.Model):
                 and line.treatment != "returnable"
                 for line in request.line_ids
             )
+
+    @api.depends("line_ids.product_id.categ_id.parent_path")
+    def _compute_product_categ_ids(self):
+        categories = self.env["product.category"]
+        for request in self:
+            ids = {
+                int(part)
+                for path in request.line_ids.product_id.categ_id.mapped("parent_path")
+                for part in path.split("/")
+                if part
+            }
+            request.product_categ_ids = categories.browse(sorted(ids))
 
     @api.depends_context("date")
     @api.depends(

@@ -13,7 +13,7 @@ class PsaKitWriteOff(models.Model):
 
     _approval_amount_field = "amount"
     _approval_amount_unit = "money"
-    _approval_guarded_fields = ["loan_id", "kind", "amount"]
+    _approval_guarded_fields = ["loan_id", "kind", "amount", "bill_client"]
     _approval_inject_form = True
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -54,6 +54,19 @@ class PsaKitWriteOff(models.Model):
         tracking=True,
     )
     scrap_id = fields.Many2one("stock.scrap", readonly=True)
+    bill_client = fields.Boolean(
+        string="Bill to Client",
+        tracking=True,
+        help="Once approved, the item is billed to the client on the request's "
+        "sale order, at the order's price for the product (its sale price "
+        "unless the client's pricelist says otherwise).",
+    )
+    sale_order_id = fields.Many2one(
+        related="loan_id.request_id.sale_order_id", string="Sale Order"
+    )
+    sale_line_id = fields.Many2one(
+        "sale.order.line", string="Billed on", readonly=True, copy=False
+    )
 
     @api.depends("loan_id", "kind")
     def _compute_name(self):
@@ -101,6 +114,20 @@ class PsaKitWriteOff(models.Model):
                     _("Loan %(loan)s has a write-off already.", loan=loan.name)
                 )
 
+    @api.constrains("bill_client", "loan_id")
+    def _check_bill_client(self):
+        for write_off in self.filtered("bill_client"):
+            order = write_off.sudo().loan_id.request_id.sale_order_id
+            if not order or order.state == "cancel":
+                raise ValidationError(
+                    _(
+                        "Bill to Client: %(request)s has no sale order to bill "
+                        "%(loan)s on.",
+                        request=write_off.loan_id.request_id.display_name,
+                        loan=write_off.loan_id.name,
+                    )
+                )
+
     def action_request_approval(self):
         self.write({"state": "to_approve"})
         return super().action_request_approval()
@@ -139,3 +166,39 @@ class PsaKitWriteOff(models.Model):
                 write_off.scrap_id = scrap
             loan.write({"state": "written_off"})
             write_off.state = "done"
+        self._bill_to_client()
+
+    def _bill_to_client(self):
+        """Approved write-offs marked *Bill to Client* become one sale line
+        each on the request's order (in one ``create``), delivered at once:
+        the standard *Create Invoice* bills them. Never twice."""
+        to_bill = self.sudo().filtered(
+            lambda w: w.bill_client and w.state == "done" and not w.sale_line_id
+        )
+        if not to_bill:
+            return
+        to_bill._check_bill_client()
+        lines = (
+            self.env["sale.order.line"]
+            .sudo()
+            .with_context(skip_procurement=True)
+            .create([write_off._prepare_sale_line_vals() for write_off in to_bill])
+        )
+        for write_off, line in zip(to_bill, lines, strict=True):
+            write_off.sale_line_id = line
+            write_off.message_post(
+                body=_("Billed to the client on %(order)s.", order=line.order_id.name)
+            )
+
+    def _prepare_sale_line_vals(self):
+        self.ensure_one()
+        product = self.product_id
+        return {
+            "order_id": self.sale_order_id.id,
+            "product_id": product.id,
+            "name": f"{product.get_product_multiline_description_sale()}\n{self.name}",
+            "product_uom_qty": 1.0,
+            "product_uom": product.uom_id.id,
+            "qty_delivered": 1.0,
+            "psa_kit_write_off_id": self.id,
+        }

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockMove(models.Model):
@@ -11,6 +11,25 @@ class StockMove(models.Model):
         readonly=True,
         copy=False,
     )
+
+    @api.model
+    def _prepare_merge_moves_distinct_fields(self):
+        """Two lines of a request with the same product (say one billable,
+        one expense) stay two moves: each carries its line's treatment."""
+        return super()._prepare_merge_moves_distinct_fields() + ["psa_kit_line_id"]
+
+    def _prepare_move_split_vals(self, qty):
+        """A backorder still serves its kit line (the field is not copied,
+        so that a duplicated transfer serves no request)."""
+        vals = super()._prepare_move_split_vals(qty)
+        if self.psa_kit_line_id:
+            vals["psa_kit_line_id"] = self.psa_kit_line_id.id
+        return vals
+
+    def _psa_kit_origin_line(self):
+        """The kit line this move delivers, or whose delivery it returns."""
+        self.ensure_one()
+        return self.psa_kit_line_id or self.origin_returned_move_id.psa_kit_line_id
 
     def _action_assign(self, force_qty=False):
         self.filtered("psa_kit_line_id")._psa_lock_quants()

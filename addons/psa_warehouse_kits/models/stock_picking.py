@@ -86,10 +86,15 @@ class StockPicking(models.Model):
         )
         for receipt in returns:
             loans._check_return(receipt)
+        # billable items need their order before they leave: nothing half-done
+        self.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+        ).psa_kit_request_id._check_billable_sale_order()
         res = super()._action_done()
         done = self.filtered(lambda p: p.state == "done")
         outgoing = done.filtered(lambda p: p.picking_type_code == "outgoing")
         loans._create_from_deliveries(outgoing.move_ids.filtered("psa_kit_line_id"))
         outgoing.psa_kit_request_id._on_delivery_done()
         loans._register_returns(returns & done)
+        self.env["psa.kit.request"]._post_kit_money(done.move_ids)
         return res

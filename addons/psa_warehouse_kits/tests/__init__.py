@@ -5,4 +5,5 @@ from . import test_kit_stock
 from . import test_kit_performance
 from . import test_kit_loan
 from . import test_kit_reservation_race
+from . import test_kit_money
 from . import test_tour
