@@ -13,6 +13,7 @@ SHIPPED_RULES = (
     "psa_warehouse_kits.approval_rule_kit_warehouse",
     "psa_warehouse_kits.approval_rule_kit_consumables_above_limit",
     "psa_warehouse_kits.approval_rule_kit_network_equipment",
+    "psa_warehouse_kits.approval_rule_kit_client_owned",
     "psa_warehouse_kits.approval_rule_kit_dispatch_serialized",
     "psa_warehouse_kits.approval_rule_kit_dispatch_high_value",
     "psa_warehouse_kits.approval_rule_kit_write_off",

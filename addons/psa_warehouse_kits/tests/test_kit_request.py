@@ -54,6 +54,32 @@ class TestKitRequest(PsaKitsCommon):
         self.assertEqual(server.state, "approved")  # no rack server in stock
         self.assertIn(self.director, self._logs(server, "approved").user_id)
 
+    def test_client_owned_items_need_the_projects_manager(self):
+        router = self._create_product("Client router", 700.0, psa_ownership="client")
+        self._stock(router, 1)
+        request = self._create_request([(router, 1)], user=self.requester)
+        plain = self._create_request([(self.dock, 1)], user=self.requester)
+        (request | plain).action_request_approval()
+        self.assertTrue(request.has_client_owned)
+        self.assertEqual(
+            sorted(self._steps(request)),
+            ["Project manager: client-owned items", "Warehouse manager"],
+        )
+        self.assertEqual(self._steps(plain), ["Warehouse manager"])
+        # the warehouse manager's approval is not enough: the project's
+        # manager answers to the client for its property
+        request.with_user(self.warehouse_manager).action_approve()
+        self.assertEqual(request.approval_state, "pending")
+        with self.assertRaises(UserError):
+            request.with_user(self.warehouse_manager).action_approve()
+        with self.assertRaises(UserError):
+            request.with_user(self.consultant).action_approve()
+        self.assertEqual(request.approval_state, "pending")
+        request.with_user(self.project_manager).action_approve()
+        self.assertEqual(request.approval_state, "approved")
+        self.assertEqual(request.state, "reserved")
+        self.assertIn(self.project_manager, self._logs(request, "approved").user_id)
+
     def test_rejection_sends_back_to_draft(self):
         request = self._create_request([(self.laptop, 1)])
         request.action_request_approval()
