@@ -111,6 +111,13 @@ class PsaChangeRequest(models.Model):
                     _("The Sale Order must be the project's customer's.")
                 )
 
+    def unlink(self):
+        """An applied change request stays: what it added to the order is billed
+        against it."""
+        if self.filtered("applied_on"):
+            raise UserError(_("An applied change request cannot be deleted."))
+        return super().unlink()
+
     def write(self, vals):
         if self.filtered("applied_on") and set(vals) & set(
             self._approval_guarded_fields

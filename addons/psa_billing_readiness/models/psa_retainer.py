@@ -19,13 +19,6 @@ class RetainerUsage:
         return float_round(max(self.logged - self.prepaid, 0.0), 2)
 
     @property
-    def undecided(self):
-        """Hours past the prepaid ones that no decided overage covers: not
-        billable yet, and a billing blocker (a rejected overage is absorbed)."""
-        decided = self.overage.get("approved", 0.0) + self.overage.get("rejected", 0.0)
-        return float_round(max(self.past - decided, 0.0), 2)
-
-    @property
     def covered_margin(self):
         """Hours past the prepaid ones less every overage requested (negative
         when requests exceed them)."""

@@ -149,6 +149,13 @@ class PsaRetainerOverage(models.Model):
                     )
                 )
 
+    def unlink(self):
+        """An applied overage stays: what it added to the order is billed
+        against it."""
+        if self.filtered("applied_on"):
+            raise UserError(_("An applied overage cannot be deleted."))
+        return super().unlink()
+
     def write(self, vals):
         if self.filtered("applied_on") and set(vals) & set(
             self._approval_guarded_fields

@@ -135,12 +135,13 @@ class SaleOrder(models.Model):
         return action
 
     def action_psa_request_overage(self):
-        """A new overage request for the first retainer of the order with
-        hours no request covers, proposing those hours."""
+        """A new overage request for the order's first retainer line (by id)
+        with hours no request covers, proposing those hours."""
         self.ensure_one()
         usage = self.env["psa.retainer"]._usage([("order_id", "=", self.id)])
-        line_id = next(
-            (line_id for line_id, used in usage.items() if used.unrequested), None
+        line_id = min(
+            (line_id for line_id, used in usage.items() if used.unrequested),
+            default=None,
         )
         if not line_id:
             raise UserError(

@@ -58,6 +58,9 @@ class TestChangeRequest(BillingReadinessCase):
         self.assertEqual(self.project.psa_change_request_count, 1)
         with self.assertRaisesRegex(UserError, "applied change request"):
             request.with_user(self.project_manager).write({"hours": 20})
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            request.with_user(self.project_manager).unlink()
+        self.assertTrue(request.exists())
 
     def test_schedule_change_adds_a_milestone(self):
         request = self._raise(

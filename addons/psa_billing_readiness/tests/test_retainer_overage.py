@@ -174,12 +174,17 @@ class TestRetainerOverage(PsaRetainerCommon):
         with self.assertRaises(UserError):
             overage.write({"hours": 1})
         self.assertEqual(overage.hours, 2.5)
+        # deleting it would leave its billed line behind and block the order
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            overage.with_user(self.sales_manager).unlink()
+        self.assertTrue(overage.exists())
 
     def test_nobody_passes_a_line_off_as_overage(self):
         with self.assertRaises(AccessError):
             self.line.with_user(self.salesman).write(
                 {"psa_overage_of_id": self.line.id}
             )
+        self.assertFalse(self.line.psa_overage_of_id)
 
     def test_other_company_does_not_see_overages(self):
         overage = self._overage()

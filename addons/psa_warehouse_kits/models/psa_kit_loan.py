@@ -235,7 +235,6 @@ class PsaKitLoan(models.Model):
     def _check_return(self, receipt):
         """Refuse a return receipt that takes back more than was lent, or a
         serial that was not lent, naming the field; the receipt is untouched."""
-        loans = self.search([("return_picking_id", "=", receipt.id)])
         outstanding = self.search(
             [
                 (
@@ -278,7 +277,6 @@ class PsaKitLoan(models.Model):
                         request=lent.request_id[:1].name or receipt.origin,
                     )
                 )
-        return loans
 
     @api.model
     def _register_returns(self, receipts):

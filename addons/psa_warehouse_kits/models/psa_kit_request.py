@@ -228,6 +228,7 @@ class PsaKitRequest(models.Model):
     @api.depends("company_id", "sale_order_id")
     def _compute_warehouse_id(self):
         warehouses = self.env["stock.warehouse"].sudo()
+        of_company = {}  # one search per company, not per request created
         for request in self:
             company = (
                 request.company_id or request.project_id.company_id or self.env.company
@@ -235,9 +236,11 @@ class PsaKitRequest(models.Model):
             if request.sale_order_id.warehouse_id:
                 request.warehouse_id = request.sale_order_id.warehouse_id
             elif request.warehouse_id.company_id != company:
-                request.warehouse_id = warehouses.search(
-                    [("company_id", "=", company.id)], limit=1
-                )
+                if company not in of_company:
+                    of_company[company] = warehouses.search(
+                        [("company_id", "=", company.id)], limit=1
+                    )
+                request.warehouse_id = of_company[company]
 
     @api.depends("line_ids.subtotal")
     def _compute_amount_total(self):

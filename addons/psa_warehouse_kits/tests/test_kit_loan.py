@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import PsaKitsCommon
 
@@ -177,6 +177,21 @@ class TestKitLoan(PsaKitsCommon):
 
         run(2)  # warm caches
         self.assertEqual(run(5), run(10))
+
+    def test_write_off_button_proposes_lost_for_a_loan_still_out(self):
+        request = self._lend()
+        laptop = request.sudo().loan_ids.filtered(
+            lambda loan: loan.product_id == self.laptop
+        )
+        action = laptop.with_user(self.warehouse_user).action_write_off()
+        self.assertEqual(action["res_model"], "psa.kit.write.off")
+        WriteOff = self.env["psa.kit.write.off"].with_user(self.warehouse_user)
+        form = Form(WriteOff.with_context(**action["context"]))
+        self.assertEqual(form.kind, "lost")  # not returned: it cannot be scrapped
+        form.reason = "Left on the train"
+        write_off = form.save()
+        self.assertEqual(write_off.loan_id, laptop)
+        self.assertEqual(write_off.amount, self.laptop.standard_price)
 
     def test_write_off_through_the_matrix(self):
         request = self._lend()
